@@ -1,0 +1,199 @@
+"""The `consult` command (also `python -m consult`)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from consult.config import load_settings
+from consult.models.user import ROLES
+
+
+def _runtime():  # type: ignore[no-untyped-def]
+    from consult.runtime import build_runtime
+
+    return build_runtime(load_settings())
+
+
+@click.group(help="consult: public consultation on commune regulations.")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+def main(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the schema to the newest migration (idempotent)."""
+    from consult.migrate import upgrade
+
+    settings = load_settings()
+    upgrade(settings)
+    click.echo(f"database ready: {_safe_url(settings.database_url)}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo commune, xã Đông Sơn (idempotent), and print the demo accounts."""
+    from consult import demo as demo_data
+    from consult.migrate import upgrade
+
+    settings = load_settings()
+    upgrade(settings)
+    created = demo_data.load(_runtime())
+    for line in created:
+        click.echo(f"+ {line}")
+    if not created:
+        click.echo("demo already loaded")
+    _print_accounts()
+
+
+def _print_accounts() -> None:
+    from consult import demo as demo_data
+
+    click.echo("\nTài khoản thử (demo accounts):")
+    for account in demo_data.accounts():
+        click.echo(f"  {account.username:<10} {account.role:<9} {account.full_name:<28} "
+                   f"mật khẩu: {account.password}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-scheduler", is_flag=True, help="Do not run the embedded scheduler.")
+@click.option("--accounts", is_flag=True, help="Print the demo accounts first.")
+def serve(host: str, port: int, no_scheduler: bool, accounts: bool) -> None:
+    """The web server (development); production runs gunicorn on consult.wsgi:app."""
+    from consult import create_app, scheduler
+    from consult.web.common import runtime
+
+    app = create_app()
+    if accounts:
+        _print_accounts()
+    if not no_scheduler:
+        with app.app_context():
+            background = scheduler.build(runtime(), blocking=False)
+        background.start()
+        click.echo("scheduler: running (reconcile every "
+                   f"{load_settings().scheduler_interval}s)")
+    click.echo(f"consult: http://{host}:{port}/")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@main.command("scheduler")
+def run_scheduler() -> None:
+    """The scheduler alone, for deployments whose web workers run without it."""
+    from consult import scheduler
+
+    rt = _runtime()
+    click.echo(f"scheduler: reconcile every {rt.settings.scheduler_interval}s; Ctrl+C stops")
+    try:
+        scheduler.build(rt, blocking=True).start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+@main.command()
+def tick() -> None:
+    """One reconcile pass now: apply every transition that is due."""
+    from consult import scheduler
+
+    applied = scheduler.tick(_runtime())
+    for t in applied:
+        click.echo(f"consultation {t.consultation_id}: {t.action} ({t.source} → {t.target})")
+    click.echo(f"{len(applied)} transition(s) applied")
+
+
+@main.group()
+def workflows() -> None:
+    """Workflow definitions."""
+
+
+@workflows.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def workflows_check(paths: tuple[Path, ...]) -> None:
+    """Validate definitions (default: the configured folder); exit 1 on any error."""
+    from consult.workflow.loader import definition_files, load_all
+
+    files: list[Path] = []
+    for path in paths or (load_settings().workflows_dir,):
+        files.extend(definition_files(path) if path.is_dir() else [path])
+    definitions, errors = load_all(files)
+    for error in errors:
+        click.echo(str(error), err=True)
+    for definition in definitions:
+        click.echo(f"ok  {definition.source_path}: {definition.id} v{definition.version} "
+                   f"({len(definition.stages)} stages)")
+    sys.exit(1 if errors or not files else 0)
+
+
+@main.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+@click.option("--org", "org_code", default=None, help="Organization code; optional with one.")
+@click.option("--full-name", default="")
+@click.option("--position", default="")
+@click.option("--email", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_add(username: str, roles: tuple[str, ...], org_code: str | None, full_name: str,
+             position: str, email: str, password_stdin: bool) -> None:
+    """Create a staff account with one or more roles."""
+    from consult.db import write_session
+    from consult.errors import ConsultError
+    from consult.services import audit, organizations, users
+
+    password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                else click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    rt = _runtime()
+    try:
+        with write_session(rt.db) as session:
+            organization = organizations.by_code(session, org_code)
+            created = users.create(session, username=username, password=password,
+                                   roles=list(roles), organization=organization, now=rt.now(),
+                                   full_name=full_name, position=position, email=email)
+            from consult.actor import SYSTEM
+
+            audit.record(session, now=rt.now(), actor=SYSTEM, action="user_add",
+                         organization_id=organization.id,
+                         detail={"username": created.username, "roles": list(roles)})
+    except ConsultError as exc:
+        for field, message in exc.fields.items():
+            click.echo(f"{field}: {message}", err=True)
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"created {username} ({', '.join(roles)}) in {organization.code}")
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; exit 1 naming the first broken entry."""
+    from sqlmodel import Session
+
+    from consult.services import audit as audit_log
+
+    rt = _runtime()
+    with Session(rt.db) as session:
+        broken = audit_log.verify(session)
+    if broken is not None:
+        click.echo(f"audit log broken at entry {broken.id} ({broken.at.isoformat()} "
+                   f"{broken.actor} {broken.action})", err=True)
+        sys.exit(1)
+    click.echo("audit log intact")

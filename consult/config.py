@@ -1,0 +1,107 @@
+"""Settings: ``config/consult.toml`` overridden by ``CONSULT_*`` environment variables.
+
+The same :class:`Settings` object serves the web app, the scheduler and the command line,
+so none of them needs Flask to know where the database is.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = ROOT / "config" / "consult.toml"
+ENV_PREFIX = "CONSULT_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///instance/consult.db"
+    secret_key: str = ""
+    workflows_dir: Path = ROOT / "workflows"
+    holidays_dir: Path = ROOT / "config" / "holidays"
+    instance_dir: Path = ROOT / "instance"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    ratelimit: str = "20/minute;200/hour"
+    scheduler_interval: int = 15
+    token_days: int = 30
+    languages: tuple[str, ...] = ("vi", "en")
+    production: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        prefix = "sqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        return Path(self.database_url[len(prefix) :])
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **overrides)
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    if kind == "Path":
+        path = Path(value)
+        return path if path.is_absolute() else ROOT / path
+    if kind == "int":
+        return int(value)
+    if kind == "bool":
+        return str(value).lower() in {"1", "true", "yes", "on"}
+    if kind.startswith("tuple"):
+        items = value.split(",") if isinstance(value, str) else value
+        return tuple(str(item).strip() for item in items)
+    return value
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path = CONFIG_FILE,
+) -> Settings:
+    """Read the config file, then the environment, then explicit ``overrides`` (tests)."""
+    environ = os.environ if environ is None else environ
+    known = {f.name for f in fields(Settings)} - {"extra"}
+    values: dict[str, Any] = {}
+    if config_file.exists():
+        with config_file.open("rb") as fh:
+            for key, value in tomllib.load(fh).items():
+                if key not in known:
+                    raise ValueError(f"{config_file}: unknown setting {key!r}")
+                values[key] = _coerce(key, value)
+    for key in known:
+        env_value = environ.get(ENV_PREFIX + key.upper())
+        if env_value is not None:
+            values[key] = _coerce(key, env_value)
+    for key, value in (overrides or {}).items():
+        values[key] = _coerce(key, value) if isinstance(value, str) and key in known else value
+    settings = Settings(**values)
+    return _with_database_path(_with_secret_key(settings))
+
+
+def _with_database_path(settings: Settings) -> Settings:
+    """Make a relative SQLite path relative to the project root, whatever the working directory."""
+    path = settings.sqlite_path
+    if path is None or path.is_absolute() or settings.database_url == "sqlite:///:memory:":
+        return settings
+    return replace(settings, database_url=f"sqlite:///{ROOT / path}")
+
+
+def _with_secret_key(settings: Settings) -> Settings:
+    """Production must set CONSULT_SECRET_KEY; development generates one once into instance/."""
+    if settings.secret_key:
+        return settings
+    if settings.production:
+        raise RuntimeError("CONSULT_SECRET_KEY must be set in production")
+    key_file = settings.instance_dir / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return replace(settings, secret_key=key_file.read_text().strip())

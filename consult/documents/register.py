@@ -1,0 +1,156 @@
+"""The outgoing-document register (sổ đăng ký văn bản đi).
+
+Numbers run per organization per year (Vietnam calendar year), from 01. The organization's
+scheme decides whether all administrative documents share one counter (as in the seed:
+127 KH → 156 QĐ → 170 KH) or each type has its own. Allocation is an atomic
+``UPDATE … RETURNING`` on the counter row inside the caller's transaction, so concurrent
+allocations queue on the row lock: no two get the same number, and a rolled-back
+transaction gives its number back (no gap).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from consult.errors import Invalid
+from consult.i18n import _
+from consult.models import Document, Organization, RegisterCounter
+
+SHARED_SERIES = "*"
+
+
+def series_for(organization: Organization, doc_type: str) -> str:
+    return SHARED_SERIES if organization.register_scheme == "single" else doc_type
+
+
+def format_number(number: int) -> str:
+    """Numbers below 10 take a leading zero (Decree 30/2020): 05, 10, 156."""
+    return f"{number:02d}"
+
+
+def format_symbol(number: int, doc_type: str, issuer_code: str) -> str:
+    """``05/QĐ-UBND``; a letter (công văn) has no type code: ``05/UBND``."""
+    code = issuer_code if doc_type in ("", "CV") else f"{doc_type}-{issuer_code}"
+    return f"{format_number(number)}/{code}"
+
+
+def _ensure_counter(session: Session, organization_id: int, year: int, series: str) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(RegisterCounter).values(
+        organization_id=organization_id, year=year, series=series, last_number=0
+    )
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["organization_id", "year", "series"]))
+
+
+def allocate(session: Session, organization: Organization, doc_type: str, year: int) -> int:
+    """The next number of the series ``doc_type`` falls in, for ``year``."""
+    assert organization.id is not None
+    series = series_for(organization, doc_type)
+    bump = (
+        update(RegisterCounter)
+        .where(
+            RegisterCounter.organization_id == organization.id,  # type: ignore[arg-type]
+            RegisterCounter.year == year,  # type: ignore[arg-type]
+            RegisterCounter.series == series,  # type: ignore[arg-type]
+        )
+        .values(last_number=RegisterCounter.last_number + 1)
+        .returning(RegisterCounter.last_number)
+    )
+    number = session.execute(bump).scalar_one_or_none()
+    if number is None:
+        _ensure_counter(session, organization.id, year, series)
+        number = session.execute(bump).scalar_one()
+    return int(number)
+
+
+def _raise_counter_to(session: Session, organization: Organization, year: int, series: str,
+                      number: int) -> None:
+    assert organization.id is not None
+    _ensure_counter(session, organization.id, year, series)
+    session.execute(
+        update(RegisterCounter)
+        .where(
+            RegisterCounter.organization_id == organization.id,  # type: ignore[arg-type]
+            RegisterCounter.year == year,  # type: ignore[arg-type]
+            RegisterCounter.series == series,  # type: ignore[arg-type]
+            RegisterCounter.last_number < number,  # type: ignore[arg-type]
+        )
+        .values(last_number=number)
+    )
+
+
+def find(session: Session, organization_id: int, year: int, symbol: str) -> Document | None:
+    query = select(Document).where(
+        Document.organization_id == organization_id, Document.year == year, Document.symbol == symbol
+    )
+    return session.exec(query).first()
+
+
+def record(
+    session: Session,
+    organization: Organization,
+    *,
+    doc_type: str,
+    issued_on: date,
+    subject: str,
+    now: datetime,
+    number: int | None = None,
+    consultation_id: int | None = None,
+    signer_name: str = "",
+    signer_title: str = "",
+    action: str = "",
+) -> Document:
+    """Enter a document in the register: with the next number, or with ``number`` given by hand
+    for a document signed on paper (refused when that number and symbol are already taken)."""
+    assert organization.id is not None
+    year = issued_on.year
+    series = series_for(organization, doc_type)
+    by_hand = number is not None
+    if number is None:
+        number = allocate(session, organization, doc_type, year)
+    else:
+        if number < 1:
+            raise Invalid(_("A document number starts at 1."), fields={"number": _("Must be 1 or more.")})
+        symbol = format_symbol(number, doc_type, organization.code)
+        taken = find(session, organization.id, year, symbol) or session.exec(
+            select(Document).where(
+                Document.organization_id == organization.id,
+                Document.year == year,
+                Document.series == series,
+                Document.number == number,
+            )
+        ).first()
+        if taken is not None:
+            message = _(
+                "Number %(number)s of %(year)s is already given to %(symbol)s (%(subject)s).",
+                number=format_number(number),
+                year=year,
+                symbol=taken.symbol,
+                subject=taken.subject,
+            )
+            raise Invalid(message, fields={"number": message})
+        _raise_counter_to(session, organization, year, series, number)
+    document = Document(
+        organization_id=organization.id,
+        consultation_id=consultation_id,
+        type=doc_type,
+        year=year,
+        series=series,
+        number=number,
+        symbol=format_symbol(number, doc_type, organization.code),
+        subject=subject,
+        issued_on=issued_on,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        action=action,
+        recorded_by_hand=by_hand,
+        created_at=now,
+    )
+    session.add(document)
+    session.flush()
+    return document

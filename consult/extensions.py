@@ -1,0 +1,29 @@
+"""Flask extensions, created once here and bound to the app in :func:`consult.create_app`."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://",
+                  headers_enabled=True)
+
+
+def select_locale() -> str:
+    """The language chosen on the page (cookie ``lang``), else Vietnamese; then English."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(languages) or languages[0]
+    return str(languages[0])

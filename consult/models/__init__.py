@@ -1,0 +1,28 @@
+"""The data model, one module per aggregate. Importing this package registers every table."""
+
+from consult.models.audit import AuditEvent
+from consult.models.comment import Comment
+from consult.models.consultation import Article, ArticleText, Consultation, DraftVersion, Window, WorkflowSnapshot
+from consult.models.document import Document, PostingRecord, RegisterCounter
+from consult.models.organization import Locality, Organization, PostingPlace
+from consult.models.user import ApiToken, Membership, User
+
+__all__ = [
+    "ApiToken",
+    "Article",
+    "ArticleText",
+    "AuditEvent",
+    "Comment",
+    "Consultation",
+    "Document",
+    "DraftVersion",
+    "Locality",
+    "Membership",
+    "Organization",
+    "PostingPlace",
+    "PostingRecord",
+    "RegisterCounter",
+    "User",
+    "Window",
+    "WorkflowSnapshot",
+]

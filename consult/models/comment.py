@@ -1,0 +1,45 @@
+"""An opinion (ý kiến góp ý): online, on paper, at a meeting or gathered by the Front."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from consult.models.base import instant
+
+CHANNELS = ("online", "paper", "box", "meeting", "questionnaire", "front", "email", "phone")
+DISPOSITIONS = ("accepted", "partly_accepted", "not_accepted", "out_of_scope", "duplicate")
+
+
+class Comment(SQLModel, table=True):
+    __table_args__ = (Index("ix_comment_consultation_received", "consultation_id", "received_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    consultation_id: int = Field(foreign_key="consultation.id")
+    article_id: int | None = Field(default=None, foreign_key="article.id", index=True)
+    """``None`` for a general opinion on the whole draft."""
+    body: str
+    search_text: str = ""
+    """The body lower-cased and without diacritics, so "cong khai" finds "công khai"."""
+    channel: str = Field(default="online", max_length=20)
+    locality: str = Field(default="", max_length=100)
+    author_name: str = Field(default="", max_length=120)
+    """Empty for an anonymous opinion. Personal data: staff only (Law 10/2022 Art. 9(2))."""
+    contact: str = Field(default="", max_length=200)
+    represents: int = 1
+    """How many people or households this opinion speaks for."""
+    receipt: str = Field(unique=True, max_length=20)
+    received_at: datetime = instant()
+    entered_by_id: int | None = Field(default=None, foreign_key="user.id")
+    """The staff member who typed in an offline opinion."""
+    disposition: str | None = Field(default=None, max_length=20)
+    reason: str = ""
+    response: str = ""
+    group_key: str = Field(default="", max_length=64)
+    reviewed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: datetime | None = instant(nullable=True)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.author_name.strip()

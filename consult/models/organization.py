@@ -1,0 +1,41 @@
+"""Organizations (ủy ban nhân dân xã, cơ quan) with their villages and posting places."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+
+class Organization(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=20)
+    """Issuer code in document symbols, e.g. ``UBND`` in ``156/QĐ-UBND``."""
+    name: str = Field(max_length=200)
+    """Full name: "Ủy ban nhân dân xã Đông Sơn"."""
+    short_name: str = Field(max_length=100)
+    """Name of the unit without its kind: "xã Đông Sơn"."""
+    place_name: str = Field(max_length=100)
+    """Place in the date line of documents: "Đông Sơn, ngày 05 tháng 02 năm 2024"."""
+    superior_name: str = Field(default="", max_length=200)
+    """The superior body shown above the issuer; may be historical (a former district)."""
+    register_scheme: str = Field(default="single", max_length=20)
+    """``single``: one counter for all administrative documents; ``per_type``: one per type."""
+
+
+class Locality(SQLModel, table=True):
+    """A village or residential group (thôn, bản, tổ dân phố) of an organization."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    name: str = Field(max_length=100)
+    position: int = 0
+
+
+class PostingPlace(SQLModel, table=True):
+    """Where drafts are posted (niêm yết): the office, a village cultural house, the e-portal."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="office", max_length=20)
+    """``office``, ``village`` (nhà văn hóa thôn) or ``portal`` (cổng thông tin điện tử)."""
+    position: int = 0

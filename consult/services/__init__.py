@@ -1,0 +1,1 @@
+"""Business rules. Services take a session, ``now`` and the acting user; no Flask here."""

@@ -1,0 +1,106 @@
+"""Reading consultations: lists, drafts, documents, windows, postings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from consult.models import (
+    Article,
+    ArticleText,
+    Comment,
+    Consultation,
+    Document,
+    DraftVersion,
+    PostingRecord,
+    Window,
+)
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: int
+    number: str
+    chapter: str
+    title: str
+    text: str
+
+
+def listing(session: Session, *, state: str | None = None, workflow: str | None = None,
+            public_only: bool = False, organization_id: int | None = None) -> list[Consultation]:
+    query = select(Consultation)
+    if state:
+        query = query.where(Consultation.state == state)
+    if workflow:
+        query = query.where(Consultation.workflow_id == workflow)
+    if organization_id is not None:
+        query = query.where(Consultation.organization_id == organization_id)
+    if public_only:
+        query = query.where(col(Consultation.state) != "draft")
+    return list(session.exec(query.order_by(col(Consultation.created_at).desc(),
+                                            col(Consultation.id).desc())))
+
+
+def is_public(consultation: Consultation) -> bool:
+    """A draft in preparation is internal; from posting on, the consultation is public."""
+    return consultation.state != "draft"
+
+
+def latest_draft(session: Session, consultation_id: int) -> DraftVersion | None:
+    query = select(DraftVersion).where(DraftVersion.consultation_id == consultation_id)
+    return session.exec(query.order_by(col(DraftVersion.number).desc())).first()
+
+
+def articles(session: Session, consultation_id: int,
+             draft: DraftVersion | None = None) -> list[ArticleView]:
+    draft = draft or latest_draft(session, consultation_id)
+    if draft is None:
+        return []
+    query = (
+        select(Article, ArticleText)
+        .join(ArticleText, col(ArticleText.article_id) == col(Article.id))
+        .where(Article.consultation_id == consultation_id,
+               ArticleText.draft_version_id == draft.id)
+        .order_by(col(Article.position), col(Article.id))
+    )
+    return [ArticleView(id=a.id or 0, number=a.number, chapter=t.chapter, title=t.title,
+                        text=t.text) for a, t in session.exec(query)]
+
+
+def documents(session: Session, consultation_id: int, *, published_only: bool) -> list[Document]:
+    query = select(Document).where(Document.consultation_id == consultation_id)
+    if published_only:
+        query = query.where(col(Document.published_on).is_not(None))
+    return list(session.exec(query.order_by(col(Document.issued_on), col(Document.number))))
+
+
+def windows(session: Session, consultation_id: int) -> list[Window]:
+    query = select(Window).where(Window.consultation_id == consultation_id)
+    return list(session.exec(query.order_by(col(Window.opens_at))))
+
+
+def postings(session: Session, consultation_id: int) -> list[PostingRecord]:
+    query = select(PostingRecord).where(PostingRecord.consultation_id == consultation_id)
+    return list(session.exec(query.order_by(col(PostingRecord.starts_on), col(PostingRecord.id))))
+
+
+def comment_counts(session: Session, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    query = (
+        select(Comment.consultation_id, func.count())
+        .where(col(Comment.consultation_id).in_(ids))
+        .group_by(col(Comment.consultation_id))
+    )
+    return {cid: int(n) for cid, n in session.exec(query)}
+
+
+def counts_by_article(session: Session, consultation_id: int) -> dict[int | None, int]:
+    query = (
+        select(Comment.article_id, func.count())
+        .where(Comment.consultation_id == consultation_id)
+        .group_by(col(Comment.article_id))
+    )
+    return {aid: int(n) for aid, n in session.exec(query)}

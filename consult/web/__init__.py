@@ -1,0 +1,18 @@
+"""The server-rendered web UI: public pages for citizens, staff pages, login."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from consult.web import common
+
+
+def init_app(app: Flask) -> None:
+    from consult.web import auth, filters, public, staff
+
+    app.teardown_appcontext(common.close_session)
+    filters.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(auth.bp)

@@ -1,0 +1,65 @@
+"""What every view needs: the runtime, the request's database session, the clock, the actor.
+
+One session per request, closed at teardown. A view that writes calls :func:`writing`
+before its first query, then :func:`commit`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, g
+from flask_login import current_user
+from sqlmodel import Session
+
+from consult.actor import CITIZEN, Actor
+from consult.db import begin_write
+from consult.runtime import Runtime
+from consult.services import users
+
+
+def runtime() -> Runtime:
+    rt = current_app.extensions["consult"]
+    assert isinstance(rt, Runtime)
+    return rt
+
+
+def db() -> Session:
+    if "db_session" not in g:
+        g.db_session = Session(runtime().db, expire_on_commit=False)
+    session: Session = g.db_session
+    return session
+
+
+def writing() -> Session:
+    """The request's session, declared a writer (SQLite takes its write lock now)."""
+    session = db()
+    begin_write(session)
+    return session
+
+
+def commit() -> None:
+    db().commit()
+
+
+def now() -> datetime:
+    if "now" not in g:
+        g.now = runtime().now()
+    value: datetime = g.now
+    return value
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def current_actor() -> Actor:
+    """The logged-in staff member (web) or token holder (API, set in ``g.api_actor``)."""
+    if "api_actor" in g:
+        actor: Actor = g.api_actor
+        return actor
+    if current_user.is_authenticated:
+        return users.actor_for(db(), current_user.user)
+    return CITIZEN

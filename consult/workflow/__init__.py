@@ -1,0 +1,1 @@
+"""Declarative workflows: definitions (YAML), their validation, and the engine that runs them."""

@@ -1,0 +1,37 @@
+"""What a guard or an effect sees when an action is taken."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from consult.actor import Actor
+from consult.models import Consultation, Document, Organization, Window
+from consult.workflow.calendar import LegalCalendar
+from consult.workflow.definition import Action, Definition
+
+
+@dataclass
+class ActionContext:
+    session: Session
+    definition: Definition
+    action: Action
+    consultation: Consultation
+    organization: Organization
+    actor: Actor
+    payload: dict[str, Any]
+    now: datetime
+    calendar: LegalCalendar
+    documents: list[Document] = field(default_factory=list)
+    """Documents this action recorded (filled before the effects run)."""
+
+    @property
+    def today(self) -> date:
+        return self.calendar.local_date(self.now)
+
+    def windows(self) -> list[Window]:
+        query = select(Window).where(Window.consultation_id == self.consultation.id)
+        return list(self.session.exec(query))

@@ -1,0 +1,158 @@
+"""The guards and effects that definitions name. Add a rule here, then name it in YAML."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+
+from consult.i18n import _
+from consult.models import Article, Comment, Document, PostingRecord, Window
+from consult.workflow.calendar import format_deadline
+from consult.workflow.context import ActionContext
+from consult.workflow.registry import effect, guard
+
+
+def closing_phrase(window: Window) -> str:
+    return format_deadline(window.closes_at)
+
+
+# --- guards ---------------------------------------------------------------------------------
+
+
+@guard("has_articles")
+def has_articles(ctx: ActionContext) -> str | None:
+    count = ctx.session.exec(
+        select(func.count()).select_from(Article).where(Article.consultation_id == ctx.consultation.id)
+    ).one()
+    return None if count else _("The draft has no articles yet: add at least one article.")
+
+
+@guard("comment_window_ended")
+def comment_window_ended(ctx: ActionContext) -> str | None:
+    """No decision before the comment window has ended (Law 10/2022 Art. 28)."""
+    for window in ctx.windows():
+        if window.accepts_comments and ctx.now < window.closes_at:
+            return _(
+                "The comment window is still open until %(moment)s (Vietnam time); "
+                "this can be done only after it ends.",
+                moment=closing_phrase(window),
+            )
+    return None
+
+
+@guard("window_due")
+def window_due(ctx: ActionContext) -> str | None:
+    """A closing action runs only once its window's end has come: no one closes early."""
+    for window in ctx.windows():
+        if window.on_close == ctx.action.name and window.closed_at is None:
+            if ctx.now < window.closes_at:
+                return _(
+                    "The window closes by itself at %(moment)s (Vietnam time); "
+                    "no one can close it early.",
+                    moment=closing_phrase(window),
+                )
+            return None
+    return _("There is no open window for this action to close.")
+
+
+@guard("all_comments_answered")
+def all_comments_answered(ctx: ActionContext) -> str | None:
+    """Every opinion must be taken up or explained before the synthesis (Art. 28(3))."""
+    open_count = ctx.session.exec(
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.consultation_id == ctx.consultation.id, col(Comment.disposition).is_(None))
+    ).one()
+    if open_count:
+        return _(
+            "%(count)s opinion(s) have no disposition yet: give each one a disposition first.",
+            count=open_count,
+        )
+    return None
+
+
+# --- effects --------------------------------------------------------------------------------
+
+
+@effect("record_postings")
+def record_postings(ctx: ActionContext) -> None:
+    """Record where the plan and the draft are posted (niêm yết) and from which day."""
+    starts_on = ctx.payload.get("posted_on") or ctx.today
+    document = ctx.documents[0] if ctx.documents else None
+    for plan in ctx.documents:  # the plan is posted with the draft
+        plan.published_on = starts_on
+        ctx.session.add(plan)
+    for place in ctx.payload.get("places") or []:
+        ctx.session.add(
+            PostingRecord(
+                consultation_id=ctx.consultation.id,
+                document_id=document.id if document else None,
+                what="draft",
+                place=place,
+                starts_on=starts_on,
+                recorded_by_id=ctx.actor.user_id,
+                created_at=ctx.now,
+            )
+        )
+
+
+@effect("end_postings")
+def end_postings(ctx: ActionContext) -> None:
+    """The posting of the draft ends with the comment window: note its last day."""
+    last_day = ctx.calendar.local_date(ctx.now)
+    for window in ctx.windows():
+        if window.on_close == ctx.action.name:
+            last_day = ctx.calendar.local_date(window.closes_at - timedelta(microseconds=1))
+    ctx.session.execute(
+        update(PostingRecord)
+        .where(
+            col(PostingRecord.consultation_id) == ctx.consultation.id,
+            col(PostingRecord.what) == "draft",
+            col(PostingRecord.ends_on).is_(None),
+        )
+        .values(ends_on=last_day)
+    )
+
+
+@effect("save_synthesis")
+def save_synthesis(ctx: ActionContext) -> None:
+    ctx.consultation.synthesis_summary = ctx.payload.get("summary") or ""
+    ctx.session.add(ctx.consultation)
+
+
+@effect("publish_decision")
+def publish_decision(ctx: ActionContext) -> None:
+    """Publish the issued decision: mark it published and record where (Art. 12(3), 13)."""
+    published_on = ctx.payload.get("published_on") or ctx.today
+    decisions = ctx.session.exec(
+        select(Document).where(
+            Document.consultation_id == ctx.consultation.id,
+            Document.type == "QĐ",
+            col(Document.published_on).is_(None),
+        )
+    ).all()
+    for decision in decisions:
+        decision.published_on = published_on
+        ctx.session.add(decision)
+        for place in ctx.payload.get("places") or []:
+            ctx.session.add(
+                PostingRecord(
+                    consultation_id=ctx.consultation.id,
+                    document_id=decision.id,
+                    what="decision",
+                    place=place,
+                    starts_on=published_on,
+                    recorded_by_id=ctx.actor.user_id,
+                    created_at=ctx.now,
+                )
+            )
+
+
+@effect("publish_records")
+def publish_records(ctx: ActionContext) -> None:
+    """Documents this action recorded are public from the day they are issued."""
+    for document in ctx.documents:
+        document.published_on = document.issued_on
+        ctx.session.add(document)

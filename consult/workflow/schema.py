@@ -1,0 +1,114 @@
+"""The marshmallow schema of a workflow definition file: a small, closed vocabulary.
+
+Unknown keys are refused everywhere. Graph checks (reachability, known roles and guards,
+sane windows) run afterwards in :mod:`consult.workflow.loader`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from consult.workflow.definition import DEFAULT_PROVIDERS, PAYLOAD_TYPES
+from consult.workflow.duration import Duration
+
+NAME = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="use lower_snake_case: letters, digits, _")
+DOC_TYPES = ("KH", "QĐ", "BC", "BB", "TB", "TTr", "QC", "QyĐ", "HD", "CTr", "PA", "ĐA", "GM", "CV")
+
+
+class DurationField(fields.Field):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Duration:
+        try:
+            return Duration.parse(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class PayloadFieldSchema(Strict):
+    type = fields.String(required=True, validate=validate.OneOf(PAYLOAD_TYPES))
+    title = fields.String(load_default="")
+    help = fields.String(load_default="")
+    required = fields.Boolean(load_default=False)
+    default = fields.Raw(load_default=None)
+    default_from = fields.String(load_default=None, validate=validate.OneOf(DEFAULT_PROVIDERS))
+    max_length = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    minimum = fields.Integer(load_default=None)
+
+
+class RecordSchema(Strict):
+    type = fields.String(required=True, validate=validate.OneOf(DOC_TYPES))
+    subject = fields.String(required=True)
+    number_from = fields.String(load_default=None)
+    issued_on_from = fields.String(load_default=None)
+
+
+class ActionSchema(Strict):
+    title = fields.String(required=True)
+    description = fields.String(load_default="")
+    roles = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    to = fields.String(required=True)
+    guards = fields.List(fields.String(), load_default=list)
+    effects = fields.List(fields.String(), load_default=list)
+    payload = fields.Dict(
+        keys=fields.String(validate=NAME), values=fields.Nested(PayloadFieldSchema), load_default=dict
+    )
+    records = fields.List(fields.Nested(RecordSchema), load_default=list)
+
+
+class StageSchema(Strict):
+    title = fields.String(required=True)
+    description = fields.String(load_default="")
+    final = fields.Boolean(load_default=False)
+    review = fields.Boolean(load_default=False)
+    actions = fields.Dict(
+        keys=fields.String(validate=NAME), values=fields.Nested(ActionSchema), load_default=dict
+    )
+
+
+class WindowSchema(Strict):
+    title = fields.String(required=True)
+    opens_with = fields.String(required=True)
+    start_from = fields.String(load_default=None, data_key="from")
+    duration = DurationField(required=True)
+    minimum = DurationField(load_default=None)
+    basis = fields.String(load_default="")
+    set_by = fields.String(load_default=None)
+    on_close = fields.String(load_default=None)
+    accepts_comments = fields.Boolean(load_default=False)
+
+
+class DefinitionSchema(Strict):
+    id = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[a-z][a-z0-9-]*$", error="use lower-kebab-case"),
+    )
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    title = fields.String(required=True)
+    description = fields.String(load_default="")
+    drill = fields.Boolean(load_default=False)
+    initial = fields.String(required=True)
+    stages = fields.Dict(
+        keys=fields.String(validate=NAME),
+        values=fields.Nested(StageSchema),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+    windows = fields.Dict(
+        keys=fields.String(validate=NAME), values=fields.Nested(WindowSchema), load_default=dict
+    )
+
+    @validates_schema
+    def _initial_is_a_stage(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("initial") not in (data.get("stages") or {}):
+            raise ValidationError(f"unknown stage {data.get('initial')!r}", "initial")
+
+
+def is_name(text: str) -> bool:
+    return re.fullmatch(r"[a-z][a-z0-9_]*", text) is not None
