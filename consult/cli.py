@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -10,10 +11,10 @@ import click
 
 from consult.config import load_settings
 from consult.models.user import ROLES
+from consult.runtime import Runtime, build_runtime
 
 
-def _runtime():  # type: ignore[no-untyped-def]
-    from consult.runtime import build_runtime
+def _runtime() -> Runtime:
 
     return build_runtime(load_settings())
 
@@ -21,8 +22,10 @@ def _runtime():  # type: ignore[no-untyped-def]
 @click.group(help="consult: public consultation on commune regulations.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 def main(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 @main.command("init-db")
@@ -62,8 +65,10 @@ def _print_accounts() -> None:
 
     click.echo("\nTài khoản thử (demo accounts):")
     for account in demo_data.accounts():
-        click.echo(f"  {account.username:<10} {account.role:<9} {account.full_name:<28} "
-                   f"mật khẩu: {account.password}")
+        click.echo(
+            f"  {account.username:<10} {account.role:<9} {account.full_name:<28} "
+            f"mật khẩu: {account.password}"
+        )
 
 
 @main.command()
@@ -83,8 +88,7 @@ def serve(host: str, port: int, no_scheduler: bool, accounts: bool) -> None:
         with app.app_context():
             background = scheduler.build(runtime(), blocking=False)
         background.start()
-        click.echo("scheduler: running (reconcile every "
-                   f"{load_settings().scheduler_interval}s)")
+        click.echo(f"scheduler: running (reconcile every {load_settings().scheduler_interval}s)")
     click.echo(f"consult: http://{host}:{port}/")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
@@ -96,10 +100,8 @@ def run_scheduler() -> None:
 
     rt = _runtime()
     click.echo(f"scheduler: reconcile every {rt.settings.scheduler_interval}s; Ctrl+C stops")
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.build(rt, blocking=True).start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
 
 
 @main.command()
@@ -131,8 +133,10 @@ def workflows_check(paths: tuple[Path, ...]) -> None:
     for error in errors:
         click.echo(str(error), err=True)
     for definition in definitions:
-        click.echo(f"ok  {definition.source_path}: {definition.id} v{definition.version} "
-                   f"({len(definition.stages)} stages)")
+        click.echo(
+            f"ok  {definition.source_path}: {definition.id} v{definition.version} "
+            f"({len(definition.stages)} stages)"
+        )
     sys.exit(1 if errors or not files else 0)
 
 
@@ -149,27 +153,50 @@ def user() -> None:
 @click.option("--position", default="")
 @click.option("--email", default="")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def user_add(username: str, roles: tuple[str, ...], org_code: str | None, full_name: str,
-             position: str, email: str, password_stdin: bool) -> None:
+def user_add(
+    username: str,
+    roles: tuple[str, ...],
+    org_code: str | None,
+    full_name: str,
+    position: str,
+    email: str,
+    password_stdin: bool,
+) -> None:
     """Create a staff account with one or more roles."""
     from consult.db import write_session
     from consult.errors import ConsultError
     from consult.services import audit, organizations, users
 
-    password = (sys.stdin.readline().rstrip("\n") if password_stdin
-                else click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    )
     rt = _runtime()
     try:
         with write_session(rt.db) as session:
             organization = organizations.by_code(session, org_code)
-            created = users.create(session, username=username, password=password,
-                                   roles=list(roles), organization=organization, now=rt.now(),
-                                   full_name=full_name, position=position, email=email)
+            created = users.create(
+                session,
+                username=username,
+                password=password,
+                roles=list(roles),
+                organization=organization,
+                now=rt.now(),
+                full_name=full_name,
+                position=position,
+                email=email,
+            )
             from consult.actor import SYSTEM
 
-            audit.record(session, now=rt.now(), actor=SYSTEM, action="user_add",
-                         organization_id=organization.id,
-                         detail={"username": created.username, "roles": list(roles)})
+            audit.record(
+                session,
+                now=rt.now(),
+                actor=SYSTEM,
+                action="user_add",
+                organization_id=organization.id,
+                detail={"username": created.username, "roles": list(roles)},
+            )
     except ConsultError as exc:
         for field, message in exc.fields.items():
             click.echo(f"{field}: {message}", err=True)
@@ -193,7 +220,10 @@ def audit_verify() -> None:
     with Session(rt.db) as session:
         broken = audit_log.verify(session)
     if broken is not None:
-        click.echo(f"audit log broken at entry {broken.id} ({broken.at.isoformat()} "
-                   f"{broken.actor} {broken.action})", err=True)
+        click.echo(
+            f"audit log broken at entry {broken.id} ({broken.at.isoformat()} "
+            f"{broken.actor} {broken.action})",
+            err=True,
+        )
         sys.exit(1)
     click.echo("audit log intact")

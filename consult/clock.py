@@ -1,4 +1,7 @@
-"""The one place that reads the wall clock. Services take ``now``; only the edges call :func:`utcnow`."""
+"""The one place that reads the wall clock.
+
+Services take ``now``; only the edges (web, scheduler, command line) call :func:`utcnow`.
+"""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -38,21 +37,25 @@ def _read(name: str) -> Any:
 
 def accounts() -> list[DemoAccount]:
     data = _read("dong-son.yaml")
-    return [DemoAccount(u["username"], u["role"], u["full_name"], data["password"])
-            for u in data["users"]]
+    return [
+        DemoAccount(u["username"], u["role"], u["full_name"], data["password"])
+        for u in data["users"]
+    ]
 
 
 def _vn(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=VN_TZ)
 
 
-def load_commune(session: Session, now: datetime, data: dict[str, Any] | None = None
-                 ) -> Organization:
+def load_commune(
+    session: Session, now: datetime, data: dict[str, Any] | None = None
+) -> Organization:
     """The organization, its villages, posting places and users (created once)."""
     data = data or _read("dong-son.yaml")
     spec = data["organization"]
-    organization = session.exec(select(Organization).where(Organization.code == spec["code"])
-                                ).first()
+    organization = session.exec(
+        select(Organization).where(Organization.code == spec["code"])
+    ).first()
     if organization is not None:
         return organization
     organization = Organization(**spec)
@@ -64,9 +67,16 @@ def load_commune(session: Session, now: datetime, data: dict[str, Any] | None = 
     for position, place in enumerate(data["posting_places"]):
         session.add(PostingPlace(organization_id=organization.id, position=position, **place))
     for account in data["users"]:
-        users.create(session, username=account["username"], password=data["password"],
-                     roles=[account["role"]], organization=organization, now=now,
-                     full_name=account["full_name"], position=account["position"])
+        users.create(
+            session,
+            username=account["username"],
+            password=data["password"],
+            roles=[account["role"]],
+            organization=organization,
+            now=now,
+            full_name=account["full_name"],
+            position=account["position"],
+        )
     session.flush()
     return organization
 
@@ -84,7 +94,9 @@ def _articles(key: str) -> list[ArticleInput]:
 
 
 def _exists(session: Session, title: str) -> bool:
-    return session.exec(select(Consultation.id).where(Consultation.title == title)).first() is not None
+    return (
+        session.exec(select(Consultation.id).where(Consultation.title == title)).first() is not None
+    )
 
 
 def load(runtime: Runtime) -> list[str]:
@@ -96,8 +108,9 @@ def load(runtime: Runtime) -> list[str]:
         before = session.exec(select(Organization.id)).first()
         organization = load_commune(session, now, data)
         if before is None:
-            created.append(f"{organization.name}: {len(data['villages'])} thôn, "
-                           f"{len(data['users'])} tài khoản")
+            created.append(
+                f"{organization.name}: {len(data['villages'])} thôn, {len(data['users'])} tài khoản"
+            )
     for item in data["history"]:
         with write_session(runtime.db) as session:
             if _exists(session, item["title"]):
@@ -109,44 +122,72 @@ def load(runtime: Runtime) -> list[str]:
     return created
 
 
-def _replay(runtime: Runtime, session: Session, organization: Organization,
-            item: dict[str, Any], data: dict[str, Any]) -> None:
+def _replay(
+    runtime: Runtime,
+    session: Session,
+    organization: Organization,
+    item: dict[str, Any],
+    data: dict[str, Any],
+) -> None:
     first = _vn(item["steps"][0]["at"])
     consultation = runtime.engine.start(
-        session, organization=organization, actor=_actor_for_role(session, "drafter", data),
-        workflow_id=item["workflow"], title=item["title"], summary=item["summary"],
-        articles=_articles(item["articles"]), now=first)
+        session,
+        organization=organization,
+        actor=_actor_for_role(session, "drafter", data),
+        workflow_id=item["workflow"],
+        title=item["title"],
+        summary=item["summary"],
+        articles=_articles(item["articles"]),
+        now=first,
+    )
     session.flush()
     definition = runtime.engine.definition_of(session, consultation)
     assert consultation.id is not None
     for step in item["steps"]:
         action = definition.actions_named(step["action"])[0]
         actor = _actor_for_role(session, action.roles[0], data)
-        runtime.engine.take(session, consultation.id, step["action"], actor,
-                            dict(step.get("payload") or {}), _vn(step["at"]))
+        runtime.engine.take(
+            session,
+            consultation.id,
+            step["action"],
+            actor,
+            dict(step.get("payload") or {}),
+            _vn(step["at"]),
+        )
 
 
-def _open_consultation(runtime: Runtime, session: Session, organization: Organization,
-                       data: dict[str, Any], now: datetime) -> list[str]:
+def _open_consultation(
+    runtime: Runtime,
+    session: Session,
+    organization: Organization,
+    data: dict[str, Any],
+    now: datetime,
+) -> list[str]:
     spec = data["open_consultation"]
     open_now = session.exec(
-        select(Consultation).where(Consultation.title == spec["title"],
-                                   col(Consultation.state) == "consulting")
+        select(Consultation).where(
+            Consultation.title == spec["title"], col(Consultation.state) == "consulting"
+        )
     ).first()
     if open_now is not None and comments.check_open_or_none(session, open_now, now):
         return []
     drafter = _actor_for_role(session, "drafter", data)
     consultation = runtime.engine.start(
-        session, organization=organization, actor=drafter, workflow_id=spec["workflow"],
-        title=spec["title"], summary=spec["summary"], articles=_articles(spec["articles"]),
-        now=now)
+        session,
+        organization=organization,
+        actor=drafter,
+        workflow_id=spec["workflow"],
+        title=spec["title"],
+        summary=spec["summary"],
+        articles=_articles(spec["articles"]),
+        now=now,
+    )
     session.flush()
     assert consultation.id is not None
     runtime.engine.take(session, consultation.id, "start_posting", drafter, {}, now)
     for opinion in spec["opinions"]:
         entered_by = drafter if opinion.get("channel", "online") != "online" else None
-        comments.submit(session, consultation.id, comments.CommentInput(**opinion), now,
-                        entered_by=entered_by)
+        comments.submit(
+            session, consultation.id, comments.CommentInput(**opinion), now, entered_by=entered_by
+        )
     return [f"{spec['title']} (đang lấy ý kiến)"]
-
-

@@ -43,7 +43,7 @@ class NotFound(ConsultError):
 
 
 class NotAllowedNow(ConsultError):
-    """Allowed in principle, but not in the current state or time; the message says why and until when."""
+    """Allowed in principle, but not now: the message says why and until when."""
 
     code = "not_allowed_now"
     status = 409

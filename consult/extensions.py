@@ -12,8 +12,9 @@ from flask_wtf import CSRFProtect
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://",
-                  headers_enabled=True)
+limiter = Limiter(
+    key_func=get_remote_address, default_limits=[], storage_uri="memory://", headers_enabled=True
+)
 
 
 def select_locale() -> str:

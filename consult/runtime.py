@@ -35,5 +35,11 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow)
     db = make_engine(settings.database_url)
     catalog = Catalog.from_directory(settings.workflows_dir)
     calendar = LegalCalendar.from_directory(settings.holidays_dir)
-    return Runtime(settings=settings, db=db, catalog=catalog, calendar=calendar,
-                   engine=Engine(catalog, calendar), clock=clock)
+    return Runtime(
+        settings=settings,
+        db=db,
+        catalog=catalog,
+        calendar=calendar,
+        engine=Engine(catalog, calendar),
+        clock=clock,
+    )

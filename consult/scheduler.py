@@ -30,8 +30,13 @@ def tick(runtime: Runtime) -> list[Transition]:
     """One reconcile pass at the runtime's clock."""
     applied = runtime.engine.reconcile(runtime.db, runtime.now())
     for transition in applied:
-        log.info("consultation %s: %s (%s → %s)", transition.consultation_id, transition.action,
-                 transition.source, transition.target)
+        log.info(
+            "consultation %s: %s (%s → %s)",
+            transition.consultation_id,
+            transition.action,
+            transition.source,
+            transition.target,
+        )
     return applied
 
 

@@ -77,11 +77,21 @@ def database_url(database_template: str, tmp_path: Path) -> str:
     if ON_POSTGRES:
         engine = make_engine(database_template)
         with engine.begin() as conn:
-            tables = conn.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                "AND tablename <> 'alembic_version'")).scalars().all()
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                              + " RESTART IDENTITY CASCADE"))
+            tables = (
+                conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                        "AND tablename <> 'alembic_version'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            conn.execute(
+                text(
+                    "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+                )
+            )
         engine.dispose()
         return database_template
     path = tmp_path / "consult.db"
@@ -94,8 +104,10 @@ def workflows_dir(tmp_path: Path) -> Path:
     """The bundled definitions plus the drill ones the tests use (windows of seconds)."""
     folder = tmp_path / "workflows"
     folder.mkdir()
-    for source in [*sorted((ROOT / "workflows").glob("*.yaml")),
-                   *sorted((DATA / "workflows").glob("*.yaml"))]:
+    for source in [
+        *sorted((ROOT / "workflows").glob("*.yaml")),
+        *sorted((DATA / "workflows").glob("*.yaml")),
+    ]:
         shutil.copy(source, folder / source.name)
     return folder
 
@@ -107,25 +119,36 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app(database_url: str, clock: Clock, tmp_path: Path, workflows_dir: Path) -> Flask:
-    return create_app({
-        "database_url": database_url,
-        "workflows_dir": workflows_dir,
-        "instance_dir": tmp_path / "instance",
-        "ratelimit": "off",
-        "clock": clock,
-        "TESTING": True,
-    })
+def app(database_url: str, clock: Clock, tmp_path: Path, workflows_dir: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "database_url": database_url,
+            "workflows_dir": workflows_dir,
+            "instance_dir": tmp_path / "instance",
+            "ratelimit": "off",
+            "clock": clock,
+            "TESTING": True,
+        }
+    )
+    yield app
+    app.extensions["consult"].db.dispose()
 
 
 @pytest.fixture
-def core(database_url: str, clock: Clock, tmp_path: Path, workflows_dir: Path) -> Runtime:
+def core(database_url: str, clock: Clock, tmp_path: Path, workflows_dir: Path) -> Iterator[Runtime]:
     """The runtime without the web app: for engine, register and scheduler tests."""
     from consult.runtime import build_runtime
 
-    settings = load_settings({"database_url": database_url, "workflows_dir": workflows_dir,
-                              "instance_dir": tmp_path / "instance"})
-    return build_runtime(settings, clock=clock)
+    settings = load_settings(
+        {
+            "database_url": database_url,
+            "workflows_dir": workflows_dir,
+            "instance_dir": tmp_path / "instance",
+        }
+    )
+    runtime = build_runtime(settings, clock=clock)
+    yield runtime
+    runtime.db.dispose()
 
 
 @pytest.fixture
@@ -142,7 +165,24 @@ def commune(database_url: str, clock: Clock) -> Organization:
 
     engine = make_engine(database_url)
     with write_session(engine) as session:
-        return load_commune(session, clock())
+        organization = load_commune(session, clock())
+    engine.dispose()
+    return organization
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """scrypt is right for production and slow on purpose; tests hash with cheap PBKDF2."""
+    from werkzeug.security import generate_password_hash
+
+    from consult.services import users
+
+    original = users.generate_password_hash
+    users.generate_password_hash = lambda password: generate_password_hash(  # type: ignore
+        password, method="pbkdf2:sha256:1000"
+    )
+    yield
+    users.generate_password_hash = original
 
 
 @pytest.fixture
@@ -157,8 +197,9 @@ class Api:
     client: FlaskClient
 
     def token(self, username: str, password: str = PASSWORD) -> str:
-        response = self.client.post("/api/v1/auth/token",
-                                    json={"username": username, "password": password})
+        response = self.client.post(
+            "/api/v1/auth/token", json={"username": username, "password": password}
+        )
         assert response.status_code == 200, response.get_json()
         return str(response.get_json()["token"])
 
@@ -169,3 +210,12 @@ class Api:
 @pytest.fixture
 def api(client: FlaskClient) -> Api:
     return Api(client)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A skipped test is a failed test here: a missing browser or database must not pass."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and exitstatus == 0:
+        reporter.write_line(f"{len(skipped)} test(s) skipped: consult forbids skips", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

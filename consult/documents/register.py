@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from consult.errors import Invalid
 from consult.i18n import _
@@ -44,7 +44,9 @@ def _ensure_counter(session: Session, organization_id: int, year: int, series: s
     stmt = insert(RegisterCounter).values(
         organization_id=organization_id, year=year, series=series, last_number=0
     )
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["organization_id", "year", "series"]))
+    session.execute(
+        stmt.on_conflict_do_nothing(index_elements=["organization_id", "year", "series"])
+    )
 
 
 def allocate(session: Session, organization: Organization, doc_type: str, year: int) -> int:
@@ -59,7 +61,7 @@ def allocate(session: Session, organization: Organization, doc_type: str, year: 
             RegisterCounter.series == series,  # type: ignore[arg-type]
         )
         .values(last_number=RegisterCounter.last_number + 1)
-        .returning(RegisterCounter.last_number)
+        .returning(col(RegisterCounter.last_number))
     )
     number = session.execute(bump).scalar_one_or_none()
     if number is None:
@@ -68,8 +70,9 @@ def allocate(session: Session, organization: Organization, doc_type: str, year: 
     return int(number)
 
 
-def _raise_counter_to(session: Session, organization: Organization, year: int, series: str,
-                      number: int) -> None:
+def _raise_counter_to(
+    session: Session, organization: Organization, year: int, series: str, number: int
+) -> None:
     assert organization.id is not None
     _ensure_counter(session, organization.id, year, series)
     session.execute(
@@ -86,7 +89,9 @@ def _raise_counter_to(session: Session, organization: Organization, year: int, s
 
 def find(session: Session, organization_id: int, year: int, symbol: str) -> Document | None:
     query = select(Document).where(
-        Document.organization_id == organization_id, Document.year == year, Document.symbol == symbol
+        Document.organization_id == organization_id,
+        Document.year == year,
+        Document.symbol == symbol,
     )
     return session.exec(query).first()
 
@@ -115,16 +120,21 @@ def record(
         number = allocate(session, organization, doc_type, year)
     else:
         if number < 1:
-            raise Invalid(_("A document number starts at 1."), fields={"number": _("Must be 1 or more.")})
-        symbol = format_symbol(number, doc_type, organization.code)
-        taken = find(session, organization.id, year, symbol) or session.exec(
-            select(Document).where(
-                Document.organization_id == organization.id,
-                Document.year == year,
-                Document.series == series,
-                Document.number == number,
+            raise Invalid(
+                _("A document number starts at 1."), fields={"number": _("Must be 1 or more.")}
             )
-        ).first()
+        symbol = format_symbol(number, doc_type, organization.code)
+        taken = (
+            find(session, organization.id, year, symbol)
+            or session.exec(
+                select(Document).where(
+                    Document.organization_id == organization.id,
+                    Document.year == year,
+                    Document.series == series,
+                    Document.number == number,
+                )
+            ).first()
+        )
         if taken is not None:
             message = _(
                 "Number %(number)s of %(year)s is already given to %(symbol)s (%(subject)s).",

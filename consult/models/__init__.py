@@ -2,7 +2,14 @@
 
 from consult.models.audit import AuditEvent
 from consult.models.comment import Comment
-from consult.models.consultation import Article, ArticleText, Consultation, DraftVersion, Window, WorkflowSnapshot
+from consult.models.consultation import (
+    Article,
+    ArticleText,
+    Consultation,
+    DraftVersion,
+    Window,
+    WorkflowSnapshot,
+)
 from consult.models.document import Document, PostingRecord, RegisterCounter
 from consult.models.organization import Locality, Organization, PostingPlace
 from consult.models.user import ApiToken, Membership, User

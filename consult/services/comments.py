@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 REVIEW_ROLES = ("reviewer",)
 READ_ROLES = ("reviewer", "council", "signer", "drafter", "clerk", "admin")
+ENTRY_ROLES = ("drafter", "reviewer")
+"""Who types in opinions received on paper, at meetings, in the box or through the Front."""
 BODY_MAX = 5000
 
 
@@ -53,8 +55,9 @@ def new_receipt() -> str:
 
 
 def comment_window(session: Session, consultation_id: int) -> Window | None:
-    query = select(Window).where(Window.consultation_id == consultation_id,
-                                 col(Window.accepts_comments).is_(True))
+    query = select(Window).where(
+        Window.consultation_id == consultation_id, col(Window.accepts_comments).is_(True)
+    )
     return session.exec(query.order_by(col(Window.opens_at))).first()
 
 
@@ -65,17 +68,26 @@ def check_open(session: Session, consultation: Consultation, now: datetime) -> W
     if window is None:
         raise NotAllowedNow(_("This consultation is not open for opinions."))
     if now < window.opens_at:
-        raise NotAllowedNow(_("Opinions are accepted from %(moment)s (Vietnam time).",
-                              moment=format_deadline(window.opens_at)))
+        raise NotAllowedNow(
+            _(
+                "Opinions are accepted from %(moment)s (Vietnam time).",
+                moment=format_deadline(window.opens_at),
+            )
+        )
     if now >= window.closes_at:
-        raise NotAllowedNow(_("The comment window closed at %(moment)s (Vietnam time); "
-                              "opinions can no longer be received.",
-                              moment=format_deadline(window.closes_at)))
+        raise NotAllowedNow(
+            _(
+                "The comment window closed at %(moment)s (Vietnam time); "
+                "opinions can no longer be received.",
+                moment=format_deadline(window.closes_at),
+            )
+        )
     return window
 
 
-def check_open_or_none(session: Session, consultation: Consultation, now: datetime
-                       ) -> Window | None:
+def check_open_or_none(
+    session: Session, consultation: Consultation, now: datetime
+) -> Window | None:
     try:
         return check_open(session, consultation, now)
     except NotAllowedNow:
@@ -85,8 +97,9 @@ def check_open_or_none(session: Session, consultation: Consultation, now: dateti
 def _article_id(session: Session, consultation_id: int, number: str | None) -> int | None:
     if number in (None, ""):
         return None
-    query = select(Article.id).where(Article.consultation_id == consultation_id,
-                                     Article.number == str(number).strip())
+    query = select(Article.id).where(
+        Article.consultation_id == consultation_id, Article.number == str(number).strip()
+    )
     article_id = session.exec(query).first()
     if article_id is None:
         message = _("The draft has no article %(number)s.", number=number)
@@ -99,10 +112,16 @@ def _validate(data: CommentInput) -> None:
     if not data.body.strip():
         problems["body"] = _("Write your opinion.")
     elif len(data.body) > BODY_MAX:
-        problems["body"] = _("At most %(max)s characters (you wrote %(n)s); shorten it or send "
-                             "it in several parts.", max=BODY_MAX, n=len(data.body))
-    for name, value, limit in (("author_name", data.author_name, 120),
-                               ("locality", data.locality, 100), ("contact", data.contact, 200)):
+        problems["body"] = _(
+            "At most %(max)s characters (you wrote %(n)s); shorten it or send it in several parts.",
+            max=BODY_MAX,
+            n=len(data.body),
+        )
+    for name, value, limit in (
+        ("author_name", data.author_name, 120),
+        ("locality", data.locality, 100),
+        ("contact", data.contact, 200),
+    ):
         if len(value) > limit:
             problems[name] = _("At most %(max)s characters.", max=limit)
     if data.channel not in CHANNELS:
@@ -110,16 +129,28 @@ def _validate(data: CommentInput) -> None:
     if data.represents < 1:
         problems["represents"] = _("At least 1.")
     if problems:
-        raise Invalid(_("Some fields are not valid: %(names)s.", names=", ".join(problems)),
-                      fields=problems)
+        raise Invalid(
+            _("Some fields are not valid: %(names)s.", names=", ".join(problems)), fields=problems
+        )
 
 
-def submit(session: Session, consultation_id: int, data: CommentInput, now: datetime,
-           entered_by: Actor | None = None) -> Comment:
+def submit(
+    session: Session,
+    consultation_id: int,
+    data: CommentInput,
+    now: datetime,
+    entered_by: Actor | None = None,
+) -> Comment:
     """Store one opinion and give it a receipt. The caller commits."""
     consultation = session.get(Consultation, consultation_id)
     if consultation is None:
         raise NotFound(_("Consultation %(id)s does not exist.", id=consultation_id))
+    if entered_by is not None and not entered_by.has_role(
+        consultation.organization_id, *ENTRY_ROLES
+    ):
+        raise Forbidden(
+            _("Only the legal officer or the Fatherland Front can enter opinions received offline.")
+        )
     _validate(data)
     received_at = data.received_at or now
     if received_at > now:
@@ -151,11 +182,19 @@ def submit(session: Session, consultation_id: int, data: CommentInput, now: date
     else:
         raise RuntimeError("could not draw a unique receipt code")
     if entered_by is not None:
-        audit.record(session, now=now, actor=entered_by, action="enter_opinion",
-                     organization_id=consultation.organization_id,
-                     consultation_id=consultation_id,
-                     detail={"receipt": comment.receipt, "channel": comment.channel,
-                             "received_at": received_at.isoformat()})
+        audit.record(
+            session,
+            now=now,
+            actor=entered_by,
+            action="enter_opinion",
+            organization_id=consultation.organization_id,
+            consultation_id=consultation_id,
+            detail={
+                "receipt": comment.receipt,
+                "channel": comment.channel,
+                "received_at": received_at.isoformat(),
+            },
+        )
     return comment
 
 
@@ -165,7 +204,9 @@ def by_receipt(session: Session, receipt: str) -> Comment:
         code = f"{code[:4]}-{code[4:]}"
     comment = session.exec(select(Comment).where(Comment.receipt == code)).first()
     if comment is None:
-        raise NotFound(_("No opinion has the receipt %(receipt)s; check the code.", receipt=receipt))
+        raise NotFound(
+            _("No opinion has the receipt %(receipt)s; check the code.", receipt=receipt)
+        )
     return comment
 
 
@@ -183,8 +224,9 @@ class CommentFilter:
     q: str | None = None
 
 
-def search(session: Session, consultation_id: int, flt: CommentFilter, *, page: int = 1,
-           per_page: int = 50) -> tuple[list[Comment], int]:
+def search(
+    session: Session, consultation_id: int, flt: CommentFilter, *, page: int = 1, per_page: int = 50
+) -> tuple[list[Comment], int]:
     query = select(Comment).where(Comment.consultation_id == consultation_id)
     if flt.disposition == "none":
         query = query.where(col(Comment.disposition).is_(None))
@@ -194,7 +236,8 @@ def search(session: Session, consultation_id: int, flt: CommentFilter, *, page: 
         query = query.where(col(Comment.article_id).is_(None))
     elif flt.article:
         query = query.join(Article, col(Article.id) == col(Comment.article_id)).where(
-            Article.number == flt.article)
+            Article.number == flt.article
+        )
     if flt.locality:
         query = query.where(Comment.locality == flt.locality)
     if flt.channel:
@@ -203,13 +246,26 @@ def search(session: Session, consultation_id: int, flt: CommentFilter, *, page: 
         for word in fold(flt.q).split():
             query = query.where(col(Comment.search_text).contains(word, autoescape=True))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Comment.received_at), col(Comment.id))
-                        .offset((page - 1) * per_page).limit(per_page))
+    rows = session.exec(
+        query.order_by(col(Comment.received_at), col(Comment.id))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
     return list(rows), int(total)
 
 
-def review(session: Session, engine: Engine, comment_id: int, actor: Actor, now: datetime, *,
-           disposition: str, reason: str = "", response: str = "", group: str = "") -> Comment:
+def review(
+    session: Session,
+    engine: Engine,
+    comment_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    disposition: str,
+    reason: str = "",
+    response: str = "",
+    group: str = "",
+) -> Comment:
     """Give an opinion its disposition (tiếp thu / giải trình). The caller commits.
 
     Allowed from the moment an opinion arrives until the synthesis is submitted: at every
@@ -224,16 +280,22 @@ def review(session: Session, engine: Engine, comment_id: int, actor: Actor, now:
         raise Forbidden(_("Only the Fatherland Front reviewer can give dispositions."))
     stage = engine.definition_of(session, consultation).stage(consultation.state)
     if not stage.review:
-        raise NotAllowedNow(_("Dispositions can no longer change: the synthesis was submitted "
-                              "(stage «%(stage)s»).", stage=stage.title))
+        raise NotAllowedNow(
+            _(
+                "Dispositions can no longer change: the synthesis was submitted "
+                "(stage «%(stage)s»).",
+                stage=stage.title,
+            )
+        )
     problems = {}
     if disposition not in DISPOSITIONS:
         problems["disposition"] = _("One of: %(values)s.", values=", ".join(DISPOSITIONS))
     if disposition == "not_accepted" and not reason.strip():
         problems["reason"] = _("Explain why the opinion is not taken up (giải trình).")
     if problems:
-        raise Invalid(_("Some fields are not valid: %(names)s.", names=", ".join(problems)),
-                      fields=problems)
+        raise Invalid(
+            _("Some fields are not valid: %(names)s.", names=", ".join(problems)), fields=problems
+        )
     comment.disposition = disposition
     comment.reason = reason.strip()
     comment.response = response.strip()
@@ -241,14 +303,30 @@ def review(session: Session, engine: Engine, comment_id: int, actor: Actor, now:
     comment.reviewed_by_id = actor.user_id
     comment.reviewed_at = now
     session.add(comment)
-    audit.record(session, now=now, actor=actor, action="review_comment",
-                 organization_id=consultation.organization_id, consultation_id=consultation.id,
-                 detail={"comment": comment.id, "receipt": comment.receipt,
-                         "disposition": disposition, "reason": comment.reason,
-                         "response": comment.response, "group": comment.group_key})
+    audit.record(
+        session,
+        now=now,
+        actor=actor,
+        action="review_comment",
+        organization_id=consultation.organization_id,
+        consultation_id=consultation.id,
+        detail={
+            "comment": comment.id,
+            "receipt": comment.receipt,
+            "disposition": disposition,
+            "reason": comment.reason,
+            "response": comment.response,
+            "group": comment.group_key,
+        },
+    )
     return comment
 
 
 def count(session: Session, consultation_id: int) -> int:
-    return int(session.exec(select(func.count()).select_from(Comment)
-                            .where(Comment.consultation_id == consultation_id)).one())
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Comment)
+            .where(Comment.consultation_id == consultation_id)
+        ).one()
+    )

@@ -28,8 +28,14 @@ class ArticleView:
     text: str
 
 
-def listing(session: Session, *, state: str | None = None, workflow: str | None = None,
-            public_only: bool = False, organization_id: int | None = None) -> list[Consultation]:
+def listing(
+    session: Session,
+    *,
+    state: str | None = None,
+    workflow: str | None = None,
+    public_only: bool = False,
+    organization_id: int | None = None,
+) -> list[Consultation]:
     query = select(Consultation)
     if state:
         query = query.where(Consultation.state == state)
@@ -39,8 +45,11 @@ def listing(session: Session, *, state: str | None = None, workflow: str | None 
         query = query.where(Consultation.organization_id == organization_id)
     if public_only:
         query = query.where(col(Consultation.state) != "draft")
-    return list(session.exec(query.order_by(col(Consultation.created_at).desc(),
-                                            col(Consultation.id).desc())))
+    return list(
+        session.exec(
+            query.order_by(col(Consultation.created_at).desc(), col(Consultation.id).desc())
+        )
+    )
 
 
 def is_public(consultation: Consultation) -> bool:
@@ -53,20 +62,22 @@ def latest_draft(session: Session, consultation_id: int) -> DraftVersion | None:
     return session.exec(query.order_by(col(DraftVersion.number).desc())).first()
 
 
-def articles(session: Session, consultation_id: int,
-             draft: DraftVersion | None = None) -> list[ArticleView]:
+def articles(
+    session: Session, consultation_id: int, draft: DraftVersion | None = None
+) -> list[ArticleView]:
     draft = draft or latest_draft(session, consultation_id)
     if draft is None:
         return []
     query = (
         select(Article, ArticleText)
         .join(ArticleText, col(ArticleText.article_id) == col(Article.id))
-        .where(Article.consultation_id == consultation_id,
-               ArticleText.draft_version_id == draft.id)
+        .where(Article.consultation_id == consultation_id, ArticleText.draft_version_id == draft.id)
         .order_by(col(Article.position), col(Article.id))
     )
-    return [ArticleView(id=a.id or 0, number=a.number, chapter=t.chapter, title=t.title,
-                        text=t.text) for a, t in session.exec(query)]
+    return [
+        ArticleView(id=a.id or 0, number=a.number, chapter=t.chapter, title=t.title, text=t.text)
+        for a, t in session.exec(query)
+    ]
 
 
 def documents(session: Session, consultation_id: int, *, published_only: bool) -> list[Document]:

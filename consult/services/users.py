@@ -19,9 +19,18 @@ from consult.models.user import ROLES
 MIN_PASSWORD = 8
 
 
-def create(session: Session, *, username: str, password: str, roles: list[str],
-           organization: Organization, now: datetime, full_name: str = "", position: str = "",
-           email: str = "") -> User:
+def create(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    organization: Organization,
+    now: datetime,
+    full_name: str = "",
+    position: str = "",
+    email: str = "",
+) -> User:
     problems = {}
     if not username.strip() or len(username) > 80:
         problems["username"] = _("1 to 80 characters.")
@@ -33,10 +42,17 @@ def create(session: Session, *, username: str, password: str, roles: list[str],
     if unknown or not roles:
         problems["role"] = _("Roles are: %(roles)s.", roles=", ".join(ROLES))
     if problems:
-        raise Invalid(_("Some fields are not valid: %(names)s.", names=", ".join(problems)),
-                      fields=problems)
-    user = User(username=username.strip(), full_name=full_name, position=position, email=email,
-                password_hash=generate_password_hash(password), created_at=now)
+        raise Invalid(
+            _("Some fields are not valid: %(names)s.", names=", ".join(problems)), fields=problems
+        )
+    user = User(
+        username=username.strip(),
+        full_name=full_name,
+        position=position,
+        email=email,
+        password_hash=generate_password_hash(password),
+        created_at=now,
+    )
     session.add(user)
     session.flush()
     assert user.id is not None and organization.id is not None
@@ -56,9 +72,13 @@ def actor_for(session: Session, user: User) -> Actor:
     roles: dict[int, set[str]] = defaultdict(set)
     for membership in session.exec(select(Membership).where(Membership.user_id == user.id)):
         roles[membership.organization_id].add(membership.role)
-    return Actor(username=user.username, user_id=user.id, full_name=user.full_name,
-                 title=user.position,
-                 roles_by_org={org: frozenset(r) for org, r in roles.items()})
+    return Actor(
+        username=user.username,
+        user_id=user.id,
+        full_name=user.full_name,
+        title=user.position,
+        roles_by_org={org: frozenset(r) for org, r in roles.items()},
+    )
 
 
 def _hash_token(token: str) -> str:
@@ -68,16 +88,23 @@ def _hash_token(token: str) -> str:
 def issue_token(session: Session, user: User, now: datetime, days: int) -> str:
     assert user.id is not None
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token), created_at=now,
-                         expires_at=now + timedelta(days=days)))
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=_hash_token(token),
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
+    )
     return token
 
 
 def user_for_token(session: Session, token: str, now: datetime) -> User:
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == _hash_token(token))).first()
     if row is None or row.expires_at <= now:
-        raise Unauthenticated(_("The token is unknown or has expired; ask for a new one at "
-                                "POST /api/v1/auth/token."))
+        raise Unauthenticated(
+            _("The token is unknown or has expired; ask for a new one at POST /api/v1/auth/token.")
+        )
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise Unauthenticated(_("This account is disabled."))

@@ -340,6 +340,8 @@ def _load_year_file(file: Path) -> tuple[int, str, dict[date, str], dict[date, s
         data: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise fail(f"cannot read the file: {exc}") from exc
+    except ValueError as exc:  # PyYAML builds dates itself: 2024-02-30 fails here
+        raise fail(f"cannot read the file: an impossible date? ({exc})") from exc
     if not isinstance(data, dict):
         raise fail("expected a mapping with the keys year, source, days_off[, working_days]")
     unknown = set(data) - _FILE_KEYS

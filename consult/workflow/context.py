@@ -29,6 +29,11 @@ class ActionContext:
     """Documents this action recorded (filled before the effects run)."""
 
     @property
+    def consultation_id(self) -> int:
+        assert self.consultation.id is not None
+        return self.consultation.id
+
+    @property
     def today(self) -> date:
         return self.calendar.local_date(self.now)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -97,10 +97,23 @@ class Engine:
         for action in stage.actions.values():
             if action.is_system or not self._may(actor, organization, action):
                 continue
-            ctx = self._context(session, definition, action, consultation, organization, actor,
-                                {}, now)
+            ctx = self._context(
+                session, definition, action, consultation, organization, actor, {}, now
+            )
             result.append(ActionOption(action, self._first_refusal(ctx)))
         return result
+
+    def payload_defaults(
+        self,
+        session: Session,
+        consultation: Consultation,
+        action: Action,
+        actor: Actor,
+        now: datetime,
+    ) -> dict[str, Any]:
+        """What each payload field of ``action`` defaults to for this actor now (to prefill forms)."""
+        organization = self._organization(session, consultation)
+        return {f.name: self._default(f, organization, actor, now) for f in action.payload}
 
     def allowed_actions(
         self, session: Session, consultation: Consultation, actor: Actor, now: datetime
@@ -141,23 +154,47 @@ class Engine:
         session.add(consultation)
         session.flush()
         assert consultation.id is not None
-        draft = DraftVersion(consultation_id=consultation.id, number=1, created_at=now,
-                             created_by_id=actor.user_id, note=_("Draft put to consultation"))
+        draft = DraftVersion(
+            consultation_id=consultation.id,
+            number=1,
+            created_at=now,
+            created_by_id=actor.user_id,
+            note=_("Draft put to consultation"),
+        )
         session.add(draft)
         session.flush()
         assert draft.id is not None
         for position, item in enumerate(articles):
-            article = Article(consultation_id=consultation.id, number=item.number, position=position)
+            article = Article(
+                consultation_id=consultation.id, number=item.number, position=position
+            )
             session.add(article)
             session.flush()
             assert article.id is not None
-            session.add(ArticleText(article_id=article.id, draft_version_id=draft.id,
-                                    chapter=item.chapter, title=item.title, text=item.text))
-        audit.record(session, now=now, actor=actor, action="start",
-                     organization_id=organization.id, consultation_id=consultation.id,
-                     detail={"workflow": definition.id, "version": definition.version,
-                             "hash": definition.source_hash, "title": title,
-                             "articles": len(articles)})
+            session.add(
+                ArticleText(
+                    article_id=article.id,
+                    draft_version_id=draft.id,
+                    chapter=item.chapter,
+                    title=item.title,
+                    text=item.text,
+                )
+            )
+        audit.record(
+            session,
+            now=now,
+            actor=actor,
+            action="start",
+            organization_id=organization.id,
+            consultation_id=consultation.id,
+            detail={
+                "workflow": definition.id,
+                "version": definition.version,
+                "hash": definition.source_hash,
+                "title": title,
+                "articles": len(articles),
+            },
+        )
         return consultation
 
     # --- taking an action ---------------------------------------------------------------
@@ -176,11 +213,17 @@ class Engine:
         organization = self._organization(session, consultation)
         action = self._action_here(session, definition, consultation, action_name)
         if not self._may(actor, organization, action):
-            raise Forbidden(_("Your role may not take the action «%(action)s»; it needs: %(roles)s.",
-                              action=action.title, roles=", ".join(action.roles)))
+            raise Forbidden(
+                _(
+                    "Your role may not take the action «%(action)s»; it needs: %(roles)s.",
+                    action=action.title,
+                    roles=", ".join(action.roles),
+                )
+            )
         clean = self._validate_payload(definition, action, organization, actor, payload, now)
-        ctx = self._context(session, definition, action, consultation, organization, actor, clean,
-                            now)
+        ctx = self._context(
+            session, definition, action, consultation, organization, actor, clean, now
+        )
         refusal = self._first_refusal(ctx)
         if refusal:
             raise NotAllowedNow(refusal)
@@ -191,10 +234,20 @@ class Engine:
         self._close_windows(ctx)
         for spec in definition.windows_opened_by(action.name):
             self._open_window(ctx, spec)
-        audit.record(session, now=now, actor=actor, action=action.name,
-                     organization_id=organization.id, consultation_id=consultation.id,
-                     detail={"from": action.source, "to": action.target, "payload": clean,
-                             "documents": [d.symbol for d in ctx.documents]})
+        audit.record(
+            session,
+            now=now,
+            actor=actor,
+            action=action.name,
+            organization_id=organization.id,
+            consultation_id=consultation.id,
+            detail={
+                "from": action.source,
+                "to": action.target,
+                "payload": clean,
+                "documents": [d.symbol for d in ctx.documents],
+            },
+        )
         session.flush()
         session.refresh(consultation)
         return ctx
@@ -208,31 +261,64 @@ class Engine:
         assert organization.id is not None
         return bool(actor.roles_in(organization.id) & set(action.roles))
 
-    def _action_here(self, session: Session, definition: Definition, consultation: Consultation,
-                     name: str) -> Action:
+    def _action_here(
+        self, session: Session, definition: Definition, consultation: Consultation, name: str
+    ) -> Action:
         stage = definition.stage(consultation.state)
         if name in stage.actions:
             return stage.actions[name]
         elsewhere = definition.actions_named(name)
         if not elsewhere:
-            raise NotFound(_("Unknown action %(action)s in workflow %(workflow)s.", action=name,
-                             workflow=definition.id))
-        message = _("«%(action)s» cannot be taken at the stage «%(stage)s».",
-                    action=elsewhere[0].title, stage=stage.title)
-        now_open = [w for w in session.exec(select(Window).where(
-            Window.consultation_id == consultation.id, col(Window.closed_at).is_(None)))]
+            raise NotFound(
+                _(
+                    "Unknown action %(action)s in workflow %(workflow)s.",
+                    action=name,
+                    workflow=definition.id,
+                )
+            )
+        message = _(
+            "«%(action)s» cannot be taken at the stage «%(stage)s».",
+            action=elsewhere[0].title,
+            stage=stage.title,
+        )
+        now_open = [
+            w
+            for w in session.exec(
+                select(Window).where(
+                    Window.consultation_id == consultation.id, col(Window.closed_at).is_(None)
+                )
+            )
+        ]
         if now_open:
             window = min(now_open, key=lambda w: w.closes_at)
-            message += " " + _("The current window ends at %(moment)s (Vietnam time).",
-                               moment=format_deadline(window.closes_at))
+            message += " " + _(
+                "The current window ends at %(moment)s (Vietnam time).",
+                moment=format_deadline(window.closes_at),
+            )
         raise NotAllowedNow(message)
 
-    def _context(self, session: Session, definition: Definition, action: Action,
-                 consultation: Consultation, organization: Organization, actor: Actor,
-                 payload: dict[str, Any], now: datetime) -> ActionContext:
-        return ActionContext(session=session, definition=definition, action=action,
-                             consultation=consultation, organization=organization, actor=actor,
-                             payload=payload, now=now, calendar=self.calendar)
+    def _context(
+        self,
+        session: Session,
+        definition: Definition,
+        action: Action,
+        consultation: Consultation,
+        organization: Organization,
+        actor: Actor,
+        payload: dict[str, Any],
+        now: datetime,
+    ) -> ActionContext:
+        return ActionContext(
+            session=session,
+            definition=definition,
+            action=action,
+            consultation=consultation,
+            organization=organization,
+            actor=actor,
+            payload=payload,
+            now=now,
+            calendar=self.calendar,
+        )
 
     def _first_refusal(self, ctx: ActionContext) -> str | None:
         for name in ctx.action.guards:
@@ -241,8 +327,9 @@ class Engine:
                 return refusal
         return None
 
-    def _compare_and_set(self, session: Session, consultation: Consultation, action: Action,
-                         now: datetime) -> None:
+    def _compare_and_set(
+        self, session: Session, consultation: Consultation, action: Action, now: datetime
+    ) -> None:
         result = session.execute(
             update(Consultation)
             .where(
@@ -253,14 +340,21 @@ class Engine:
             .values(state=action.target, version=consultation.version + 1, updated_at=now)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict(_("Someone else changed this consultation a moment ago; reload it and "
-                             "try again."))
+            raise Conflict(
+                _("Someone else changed this consultation a moment ago; reload it and try again.")
+            )
 
     # --- payload ------------------------------------------------------------------------
 
-    def _validate_payload(self, definition: Definition, action: Action,
-                          organization: Organization, actor: Actor, payload: dict[str, Any],
-                          now: datetime) -> dict[str, Any]:
+    def _validate_payload(
+        self,
+        definition: Definition,
+        action: Action,
+        organization: Organization,
+        actor: Actor,
+        payload: dict[str, Any],
+        now: datetime,
+    ) -> dict[str, Any]:
         if not isinstance(payload, dict):
             raise Invalid(_("The payload must be a JSON object."))
         data = dict(payload)
@@ -275,18 +369,24 @@ class Engine:
         try:
             clean: dict[str, Any] = schema.load(data)
         except ValidationError as exc:
-            fields_ = {k: " ".join(v) if isinstance(v, list) else str(v)
-                       for k, v in exc.normalized_messages().items()}
-            fields_ = {k: _("Unknown field: remove it.") if v == "Unknown field." else v
-                       for k, v in fields_.items()}
-            raise Invalid(_("Some fields are not valid: %(names)s.", names=", ".join(fields_)),
-                          fields=fields_) from exc
+            fields_ = {
+                k: " ".join(v) if isinstance(v, list) else str(v)
+                for k, v in exc.normalized_messages().items()
+            }
+            fields_ = {
+                k: _("Unknown field: remove it.") if v == "Unknown field." else v
+                for k, v in fields_.items()
+            }
+            raise Invalid(
+                _("Some fields are not valid: %(names)s.", names=", ".join(fields_)), fields=fields_
+            ) from exc
         for spec in definition.windows_opened_by(action.name):
             self._check_window_length(spec, clean)
         return clean
 
-    def _default(self, item: PayloadField, organization: Organization, actor: Actor,
-                 now: datetime) -> Any:
+    def _default(
+        self, item: PayloadField, organization: Organization, actor: Actor, now: datetime
+    ) -> Any:
         provider = item.default_from
         if provider == "today":
             return self.calendar.local_date(now).isoformat()
@@ -305,8 +405,12 @@ class Engine:
             return
         asked = Duration(int(clean[spec.set_by]), spec.duration.unit)
         if spec.minimum and asked.approximate < spec.minimum.approximate:
-            message = _("%(window)s must be at least %(minimum)s (%(basis)s).",
-                        window=spec.title, minimum=spec.minimum.describe(), basis=spec.basis)
+            message = _(
+                "%(window)s must be at least %(minimum)s (%(basis)s).",
+                window=spec.title,
+                minimum=spec.minimum.describe(),
+                basis=spec.basis,
+            )
             raise Invalid(message, fields={spec.set_by: message})
         if asked.amount < 1:
             raise Invalid(_("A window lasts at least 1."), fields={spec.set_by: _("At least 1.")})
@@ -318,18 +422,21 @@ class Engine:
 
         for spec in ctx.action.records:
             issued_on = ctx.payload.get(spec.issued_on_from or "") or ctx.today
-            ctx.documents.append(register.record(
-                ctx.session, ctx.organization,
-                doc_type=spec.type,
-                issued_on=issued_on,
-                subject=spec.subject.format(title=ctx.consultation.title),
-                now=ctx.now,
-                number=ctx.payload.get(spec.number_from or ""),
-                consultation_id=ctx.consultation.id,
-                signer_name=ctx.payload.get("signer_name") or "",
-                signer_title=ctx.payload.get("signer_title") or "",
-                action=ctx.action.name,
-            ))
+            ctx.documents.append(
+                register.record(
+                    ctx.session,
+                    ctx.organization,
+                    doc_type=spec.type,
+                    issued_on=issued_on,
+                    subject=spec.subject.format(title=ctx.consultation.title),
+                    now=ctx.now,
+                    number=ctx.payload.get(spec.number_from or ""),
+                    consultation_id=ctx.consultation.id,
+                    signer_name=ctx.payload.get("signer_name") or "",
+                    signer_title=ctx.payload.get("signer_title") or "",
+                    action=ctx.action.name,
+                )
+            )
 
     def _open_window(self, ctx: ActionContext, spec: WindowSpec) -> Window:
         duration = spec.duration
@@ -347,9 +454,16 @@ class Engine:
             closes_at = self.calendar.working_days_end(start_day, duration.amount)
         else:
             closes_at = max(opens_at, ctx.now) + duration.approximate
-        window = Window(consultation_id=ctx.consultation.id, name=spec.name, opens_at=opens_at,
-                        closes_at=closes_at, duration=str(duration), on_close=spec.on_close,
-                        accepts_comments=spec.accepts_comments, basis=spec.basis)
+        window = Window(
+            consultation_id=ctx.consultation_id,
+            name=spec.name,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            duration=str(duration),
+            on_close=spec.on_close,
+            accepts_comments=spec.accepts_comments,
+            basis=spec.basis,
+        )
         ctx.session.add(window)
         return window
 
@@ -359,8 +473,11 @@ class Engine:
                 continue
             result = ctx.session.execute(
                 update(Window)
-                .where(col(Window.consultation_id) == ctx.consultation.id,
-                       col(Window.name) == spec.name, col(Window.closed_at).is_(None))
+                .where(
+                    col(Window.consultation_id) == ctx.consultation.id,
+                    col(Window.name) == spec.name,
+                    col(Window.closed_at).is_(None),
+                )
                 .values(closed_at=ctx.now)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -371,8 +488,11 @@ class Engine:
     def due_windows(self, session: Session, now: datetime) -> list[tuple[int, str]]:
         query = (
             select(Window.consultation_id, Window.on_close)
-            .where(col(Window.closed_at).is_(None), col(Window.on_close).is_not(None),
-                   Window.closes_at <= now)
+            .where(
+                col(Window.closed_at).is_(None),
+                col(Window.on_close).is_not(None),
+                Window.closes_at <= now,
+            )
             .order_by(col(Window.closes_at), col(Window.id))
         )
         return [(cid, str(action)) for cid, action in session.exec(query)]
@@ -392,8 +512,11 @@ class Engine:
             try:
                 with write_session(db) as session:
                     ctx = self.take(session, consultation_id, action_name, SYSTEM, {}, now)
-                    applied.append(Transition(consultation_id, action_name, ctx.action.source,
-                                              ctx.action.target))
+                    applied.append(
+                        Transition(
+                            consultation_id, action_name, ctx.action.source, ctx.action.target
+                        )
+                    )
             except (Conflict, NotAllowedNow) as exc:
                 log.info("skipped %s on consultation %s: %s", action_name, consultation_id, exc)
         return applied
@@ -403,20 +526,31 @@ def _payload_field(item: PayloadField) -> fields.Field:
     required = {"required": _("Required: %(what)s.", what=item.title or item.name)}
     if item.type in ("string", "text"):
         limit = item.max_length or (500 if item.type == "string" else 20000)
-        return fields.String(required=item.required, validate=validate.Length(max=limit),
-                             error_messages={**required,
-                                             "invalid": _("Must be text.")})
+        return fields.String(
+            required=item.required,
+            validate=validate.Length(max=limit),
+            error_messages={**required, "invalid": _("Must be text.")},
+        )
     if item.type == "date":
-        return fields.Date(required=item.required, error_messages={
-            **required, "invalid": _("Not a valid date: write YYYY-MM-DD, e.g. 2024-03-04.")})
+        return fields.Date(
+            required=item.required,
+            error_messages={
+                **required,
+                "invalid": _("Not a valid date: write YYYY-MM-DD, e.g. 2024-03-04."),
+            },
+        )
     if item.type == "integer":
         rule = validate.Range(min=item.minimum) if item.minimum is not None else None
-        return fields.Integer(required=item.required, strict=False, validate=rule,
-                              error_messages={**required, "invalid": _("Must be a whole number.")})
+        return fields.Integer(
+            required=item.required,
+            strict=False,
+            validate=rule,
+            error_messages={**required, "invalid": _("Must be a whole number.")},
+        )
     if item.type == "boolean":
-        return fields.Boolean(required=item.required, error_messages=required)
-    return fields.List(fields.String(validate=validate.Length(min=1, max=200)),
-                       required=item.required, error_messages={
-                           **required, "invalid": _("Must be a list of texts.")})
-
-
+        return fields.Boolean(required=item.required, error_messages={**required})
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        required=item.required,
+        error_messages={**required, "invalid": _("Must be a list of texts.")},
+    )

@@ -1,4 +1,7 @@
-"""Load workflow definitions from YAML, validate them and report errors as ``file:line: message``."""
+"""Load workflow definitions from YAML and validate them.
+
+Errors are reported as ``file:line: message``.
+"""
 
 from __future__ import annotations
 
@@ -195,27 +198,37 @@ def _check(definition: Definition, report: _Reporter) -> None:
         for action in stage.actions.values():
             where: Path_ = (*base, "actions", action.name)
             if action.target not in definition.stages:
-                report.add((*where, "to"), f"action {action.name!r} leads to unknown stage "
-                           f"{action.target!r}")
+                report.add(
+                    (*where, "to"),
+                    f"action {action.name!r} leads to unknown stage {action.target!r}",
+                )
             for index, role in enumerate(action.roles):
                 if role not in known_roles:
-                    report.add((*where, "roles", index), f"unknown role {role!r}; known roles: "
-                               + ", ".join(sorted(known_roles)))
+                    report.add(
+                        (*where, "roles", index),
+                        f"unknown role {role!r}; known roles: " + ", ".join(sorted(known_roles)),
+                    )
             if SYSTEM_ROLE in action.roles and len(action.roles) > 1:
                 report.add((*where, "roles"), "a system action is taken by the scheduler alone")
             for index, guard in enumerate(action.guards):
                 if guard not in registry.GUARDS:
-                    report.add((*where, "guards", index), f"unknown guard {guard!r}; known: "
-                               + ", ".join(sorted(registry.GUARDS)))
+                    report.add(
+                        (*where, "guards", index),
+                        f"unknown guard {guard!r}; known: " + ", ".join(sorted(registry.GUARDS)),
+                    )
             for index, effect in enumerate(action.effects):
                 if effect not in registry.EFFECTS:
-                    report.add((*where, "effects", index), f"unknown effect {effect!r}; known: "
-                               + ", ".join(sorted(registry.EFFECTS)))
+                    report.add(
+                        (*where, "effects", index),
+                        f"unknown effect {effect!r}; known: " + ", ".join(sorted(registry.EFFECTS)),
+                    )
             for index, record in enumerate(action.records):
                 for ref in (record.number_from, record.issued_on_from):
                     if ref and action.payload_field(ref) is None:
-                        report.add((*where, "records", index), f"record refers to unknown payload "
-                                   f"field {ref!r}")
+                        report.add(
+                            (*where, "records", index),
+                            f"record refers to unknown payload field {ref!r}",
+                        )
     _check_reachable(definition, report)
     if not definition.final_stages:
         report.add(("stages",), "no final stage: mark the last stage with final: true")
@@ -234,7 +247,9 @@ def _check_reachable(definition: Definition, report: _Reporter) -> None:
                 queue.append(action.target)
     for name in definition.stages:
         if name not in seen:
-            report.add(("stages", name), f"stage {name!r} is unreachable from {definition.initial!r}")
+            report.add(
+                ("stages", name), f"stage {name!r} is unreachable from {definition.initial!r}"
+            )
 
 
 def _check_window(definition: Definition, window: WindowSpec, report: _Reporter) -> None:
@@ -247,26 +262,40 @@ def _check_window(definition: Definition, window: WindowSpec, report: _Reporter)
         if not closers:
             report.add((*where, "on_close"), f"unknown action {window.on_close!r}")
         elif not all(a.is_system for a in closers):
-            report.add((*where, "on_close"), f"{window.on_close!r} must have roles: [system]: "
-                       "no one closes a window early")
-    for ref, kind, key in ((window.start_from, "date", "from"), (window.set_by, "integer", "set_by")):
-        if ref and opener and not all(
-            (f := a.payload_field(ref)) is not None and f.type == kind for a in opener
+            report.add(
+                (*where, "on_close"),
+                f"{window.on_close!r} must have roles: [system]: no one closes a window early",
+            )
+    for ref, kind, key in (
+        (window.start_from, "date", "from"),
+        (window.set_by, "integer", "set_by"),
+    ):
+        if (
+            ref
+            and opener
+            and not all((f := a.payload_field(ref)) is not None and f.type == kind for a in opener)
         ):
-            report.add((*where, key), f"{ref!r} must be a {kind} payload field of "
-                       f"{window.opens_with!r}")
+            report.add(
+                (*where, key), f"{ref!r} must be a {kind} payload field of {window.opens_with!r}"
+            )
     if window.minimum is None:
         if not definition.drill:
-            report.add((*where, "duration"), f"window {window.name!r} needs a legal minimum and "
-                       "basis (minimum:, basis:), or mark the definition drill: true")
+            report.add(
+                (*where, "duration"),
+                f"window {window.name!r} needs a legal minimum and "
+                "basis (minimum:, basis:), or mark the definition drill: true",
+            )
         return
     if not window.basis:
         report.add((*where, "minimum"), "a minimum needs its legal basis (basis:)")
     if window.duration.approximate < window.minimum.approximate or (
         window.minimum.is_calendar and not window.duration.is_calendar
     ):
-        report.add((*where, "duration"), f"duration {window.duration} is below the legal minimum "
-                   f"{window.minimum} ({window.basis or 'no basis given'})")
+        report.add(
+            (*where, "duration"),
+            f"duration {window.duration} is below the legal minimum "
+            f"{window.minimum} ({window.basis or 'no basis given'})",
+        )
     if window.minimum.unit != window.duration.unit and window.duration.is_calendar:
         report.add((*where, "minimum"), "state the duration and its minimum in the same unit")
 
@@ -287,8 +316,11 @@ def load_all(paths: Iterable[Path]) -> tuple[list[Definition], list[DefinitionEr
             errors.extend(exc.errors)
             continue
         if definition.id in seen:
-            errors.append(DefinitionError(str(path), 1, f"id {definition.id!r} is also defined "
-                                          f"in {seen[definition.id]}"))
+            errors.append(
+                DefinitionError(
+                    str(path), 1, f"id {definition.id!r} is also defined in {seen[definition.id]}"
+                )
+            )
             continue
         seen[definition.id] = str(path)
         definitions.append(definition)

@@ -24,7 +24,9 @@ def closing_phrase(window: Window) -> str:
 @guard("has_articles")
 def has_articles(ctx: ActionContext) -> str | None:
     count = ctx.session.exec(
-        select(func.count()).select_from(Article).where(Article.consultation_id == ctx.consultation.id)
+        select(func.count())
+        .select_from(Article)
+        .where(Article.consultation_id == ctx.consultation.id)
     ).one()
     return None if count else _("The draft has no articles yet: add at least one article.")
 
@@ -87,7 +89,7 @@ def record_postings(ctx: ActionContext) -> None:
     for place in ctx.payload.get("places") or []:
         ctx.session.add(
             PostingRecord(
-                consultation_id=ctx.consultation.id,
+                consultation_id=ctx.consultation_id,
                 document_id=document.id if document else None,
                 what="draft",
                 place=place,
@@ -139,7 +141,7 @@ def publish_decision(ctx: ActionContext) -> None:
         for place in ctx.payload.get("places") or []:
             ctx.session.add(
                 PostingRecord(
-                    consultation_id=ctx.consultation.id,
+                    consultation_id=ctx.consultation_id,
                     document_id=decision.id,
                     what="decision",
                     place=place,

@@ -57,7 +57,9 @@ class ActionSchema(Strict):
     guards = fields.List(fields.String(), load_default=list)
     effects = fields.List(fields.String(), load_default=list)
     payload = fields.Dict(
-        keys=fields.String(validate=NAME), values=fields.Nested(PayloadFieldSchema), load_default=dict
+        keys=fields.String(validate=NAME),
+        values=fields.Nested(PayloadFieldSchema),
+        load_default=dict,
     )
     records = fields.List(fields.Nested(RecordSchema), load_default=list)
 

@@ -1,0 +1,77 @@
+"""The `consult` command as an operator uses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlmodel import Session, col, select
+
+from consult.cli import main
+from consult.db import make_engine
+from consult.models import Consultation, Document, Window
+
+
+@pytest.fixture
+def consult(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(main, list(args), env=env, input=input)
+
+    return run
+
+
+def test_demo_loads_the_seed_history_once_and_prints_the_accounts(consult, database_url) -> None:  # type: ignore[no-untyped-def]
+    assert consult("init-db").exit_code == 0
+    assert consult("init-db").exit_code == 0  # idempotent
+    first = consult("demo")
+    assert first.exit_code == 0, first.output
+    assert "tuphap" in first.output and "dongson2024" in first.output
+    second = consult("demo")
+    assert second.exit_code == 0 and "demo already loaded" in second.output
+
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        documents = {
+            d.symbol: d.issued_on.strftime("%d/%m/%Y")
+            for d in session.exec(select(Document).where(Document.year == 2024))
+        }
+        assert documents == {
+            "127/KH-UBND": "30/01/2024",
+            "156/QĐ-UBND": "26/02/2024",
+            "170/KH-UBND": "28/02/2024",
+            "174/KH-UBND": "01/03/2024",
+            "268/QĐ-UBND": "25/03/2024",
+            "277/KH-UBND": "28/03/2024",
+        }
+        states = sorted(c.state for c in session.exec(select(Consultation)))
+        assert states == ["consulting", "in_force", "in_force"]
+        # The agency draft was posted on 30/01/2024: 20 days to Mon 19/02 24:00.
+        first_window = session.exec(select(Window).order_by(col(Window.id))).first()
+        assert first_window.closes_at.isoformat() == "2024-02-19T17:00:00+00:00"
+    engine.dispose()
+    assert consult("audit", "verify").output.strip() == "audit log intact"
+
+
+def test_tick_reports_what_it_applied(consult) -> None:  # type: ignore[no-untyped-def]
+    consult("demo")
+    result = consult("tick")
+    assert result.exit_code == 0
+    assert "0 transition(s) applied" in result.output  # the open consultation is not due
+
+
+def test_user_add_reads_the_password_from_stdin(consult) -> None:  # type: ignore[no-untyped-def]
+    consult("demo")
+    made = consult(
+        "user", "add", "thuky", "--role", "clerk", "--password-stdin", input="mat-khau-dai\n"
+    )
+    assert made.exit_code == 0, made.output
+    assert "created thuky (clerk) in UBND" in made.output
+    again = consult(
+        "user", "add", "thuky", "--role", "clerk", "--password-stdin", input="mat-khau-dai\n"
+    )
+    assert again.exit_code == 1 and "username" in again.output
+    short = consult("user", "add", "ngan", "--role", "clerk", "--password-stdin", input="abc\n")
+    assert short.exit_code == 1 and "password" in short.output
