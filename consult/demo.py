@@ -5,16 +5,24 @@ consultation open for opinions now. Loading is idempotent."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import yaml
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from consult.actor import SYSTEM
 from consult.config import ROOT
 from consult.db import write_session
-from consult.models import Consultation, Locality, Organization, PostingPlace, User
+from consult.models import (
+    Consultation,
+    Locality,
+    Organization,
+    PostingPlace,
+    PostingRecord,
+    User,
+)
 from consult.runtime import Runtime
 from consult.services import comments, users
 from consult.workflow.calendar import VN_TZ
@@ -153,6 +161,16 @@ def _replay(
             actor,
             dict(step.get("payload") or {}),
             _vn(step["at"]),
+        )
+    if item.get("posting_ended_on"):
+        ended = date.fromisoformat(item["posting_ended_on"])
+        session.execute(
+            update(PostingRecord)
+            .where(
+                col(PostingRecord.consultation_id) == consultation.id,
+                col(PostingRecord.what) == "draft",
+            )
+            .values(ends_on=ended)
         )
 
 

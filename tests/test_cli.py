@@ -75,3 +75,25 @@ def test_user_add_reads_the_password_from_stdin(consult) -> None:  # type: ignor
     assert again.exit_code == 1 and "username" in again.output
     short = consult("user", "add", "ngan", "--role", "clerk", "--password-stdin", input="abc\n")
     assert short.exit_code == 1 and "password" in short.output
+
+
+def test_the_seed_commune_posting_carries_a_compliance_warning(consult, database_url) -> None:  # type: ignore[no-untyped-def]
+    from consult.runtime import build_runtime
+    from consult.config import load_settings
+    from consult.services import compliance
+
+    consult("demo")
+    runtime = build_runtime(load_settings({"database_url": database_url}))
+    with Session(runtime.db) as session:
+        found = {}
+        for consultation in session.exec(select(Consultation).order_by(col(Consultation.id))):
+            definition = runtime.engine.definition_of(session, consultation)
+            found[consultation.workflow_id, consultation.state] = [
+                w.message for w in compliance.warnings(session, definition, consultation)
+            ]
+    runtime.db.dispose()
+    assert found["qcdc-co-quan", "in_force"] == []  # 20 days of Art. 48: compliant
+    [warning] = found["qcdc-ubnd-xa", "in_force"]
+    assert "20 days (01/03/2024 to 21/03/2024)" in warning
+    assert "30 consecutive days of Luật 10/2022/QH15, Điều 11(11), Điều 13(2)" in warning
+    assert found["qcdc-ubnd-xa", "consulting"] == []  # planned for 30 days

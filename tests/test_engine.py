@@ -18,9 +18,10 @@ from tests.conftest import Clock
 from tests.helpers import actor, start, take
 
 
-def window_of(runtime: Runtime, consultation_id: int) -> Window:
+def window_of(runtime: Runtime, consultation_id: int, name: str = "comment_window") -> Window:
     with Session(runtime.db) as session:
-        return session.exec(select(Window).where(Window.consultation_id == consultation_id)).one()
+        query = select(Window).where(Window.consultation_id == consultation_id, Window.name == name)
+        return session.exec(query).one()
 
 
 def comment(
@@ -46,6 +47,42 @@ def test_posting_opens_a_window_counted_as_the_civil_code_says(
     window = window_of(core, cid)
     assert window.opens_at == datetime(2024, 3, 3, 17, 0, tzinfo=UTC)
     assert window.closes_at == datetime(2024, 3, 25, 17, 0, tzinfo=UTC)
+    # The draft stays posted 30 days (Art. 13(2)): day 30 is Wed 03/04/2024.
+    posting = window_of(core, cid, "posting_period")
+    assert posting.closes_at == datetime(2024, 4, 3, 17, 0, tzinfo=UTC)
+    assert posting.on_close is None
+
+
+def test_the_drafter_extends_an_open_window_but_no_one_shortens_it(
+    core: Runtime, commune: Organization, clock: Clock
+) -> None:
+    cid = start(core, commune)
+    take(core, cid, "start_posting", "tuphap")  # window to Thu 21/03/2024 24:00
+    with pytest.raises(Invalid) as caught:
+        take(core, cid, "extend_window", "tuphap", {"days": 0, "reason": "x"})
+    assert "days" in caught.value.fields
+    with pytest.raises(Invalid) as caught:
+        take(core, cid, "extend_window", "tuphap", {"days": 5})
+    assert "reason" in caught.value.fields
+    with pytest.raises(Forbidden):
+        take(core, cid, "extend_window", "mttq", {"days": 5, "reason": "x"})
+    ctx = take(
+        core,
+        cid,
+        "extend_window",
+        "tuphap",
+        {"days": 5, "reason": "Nhiều thôn chưa tổ chức được hội nghị góp ý."},
+    )
+    assert ctx.consultation.state == "consulting"
+    # 21/03 + 5 days = Tue 26/03/2024, 24:00.
+    assert window_of(core, cid).closes_at == datetime(2024, 3, 26, 17, 0, tzinfo=UTC)
+    with Session(core.db) as session:
+        entry = session.exec(select(AuditEvent).where(AuditEvent.action == "extend_window")).one()
+        assert entry.detail["payload"]["reason"].startswith("Nhiều thôn")
+        assert entry.detail["closes_at_text"] == "24:00 ngày 26/03/2024"
+    clock.set(datetime(2024, 3, 26, 17, 0, tzinfo=UTC))
+    with pytest.raises(NotAllowedNow):
+        take(core, cid, "extend_window", "tuphap", {"days": 5, "reason": "Quá hạn."})
 
 
 def test_only_the_drafter_starts_and_posts(core: Runtime, commune: Organization) -> None:
@@ -183,7 +220,7 @@ def test_two_concurrent_takes_give_one_transition_and_one_conflict(
         consultation = session.get(Consultation, cid)
         assert consultation.state == "consulting" and consultation.version == 2
         assert session.exec(select(func.count()).select_from(Document)).one() == 1
-        assert session.exec(select(func.count()).select_from(Window)).one() == 1
+        assert session.exec(select(func.count()).select_from(Window)).one() == 2
 
 
 def test_reconcile_applies_a_due_close_once_even_from_two_processes_at_once(

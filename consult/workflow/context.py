@@ -27,6 +27,8 @@ class ActionContext:
     calendar: LegalCalendar
     documents: list[Document] = field(default_factory=list)
     """Documents this action recorded (filled before the effects run)."""
+    notes: dict[str, Any] = field(default_factory=dict)
+    """What effects want kept in the action's audit entry."""
 
     @property
     def consultation_id(self) -> int:

@@ -84,6 +84,8 @@ class WindowSpec:
     """Payload integer field by which a plan may set a longer duration, in the duration's unit."""
     on_close: str | None = None
     accepts_comments: bool = False
+    posting: bool = False
+    """The period the draft stays posted (niêm yết); recorded postings are checked against it."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,9 @@ class Definition:
 
     def comment_windows(self) -> list[WindowSpec]:
         return [w for w in self.windows.values() if w.accepts_comments]
+
+    def posting_window(self) -> WindowSpec | None:
+        return next((w for w in self.windows.values() if w.posting), None)
 
     def windows_opened_by(self, action: str) -> list[WindowSpec]:
         return [w for w in self.windows.values() if w.opens_with == action]

@@ -229,11 +229,11 @@ class Engine:
             raise NotAllowedNow(refusal)
         self._compare_and_set(session, consultation, action, now)
         self._record_documents(ctx)
-        for name in action.effects:
-            EFFECTS[name](ctx)
         self._close_windows(ctx)
         for spec in definition.windows_opened_by(action.name):
             self._open_window(ctx, spec)
+        for name in action.effects:
+            EFFECTS[name](ctx)
         audit.record(
             session,
             now=now,
@@ -246,6 +246,7 @@ class Engine:
                 "to": action.target,
                 "payload": clean,
                 "documents": [d.symbol for d in ctx.documents],
+                **ctx.notes,
             },
         )
         session.flush()
@@ -465,6 +466,7 @@ class Engine:
             basis=spec.basis,
         )
         ctx.session.add(window)
+        ctx.session.flush()
         return window
 
     def _close_windows(self, ctx: ActionContext) -> None:

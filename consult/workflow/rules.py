@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
@@ -16,6 +16,18 @@ from consult.workflow.registry import effect, guard
 
 def closing_phrase(window: Window) -> str:
     return format_deadline(window.closes_at)
+
+
+def last_day(ctx: ActionContext, window: Window) -> date:
+    """The last calendar day (Vietnam) of a window whose end is exclusive."""
+    return ctx.calendar.local_date(window.closes_at - timedelta(microseconds=1))
+
+
+def posting_window(ctx: ActionContext) -> Window | None:
+    spec = ctx.definition.posting_window()
+    if spec is None:
+        return None
+    return next((w for w in ctx.windows() if w.name == spec.name), None)
 
 
 # --- guards ---------------------------------------------------------------------------------
@@ -83,6 +95,8 @@ def record_postings(ctx: ActionContext) -> None:
     """Record where the plan and the draft are posted (niêm yết) and from which day."""
     starts_on = ctx.payload.get("posted_on") or ctx.today
     document = ctx.documents[0] if ctx.documents else None
+    period = posting_window(ctx)
+    ends_on = last_day(ctx, period) if period else None
     for plan in ctx.documents:  # the plan is posted with the draft
         plan.published_on = starts_on
         ctx.session.add(plan)
@@ -94,6 +108,7 @@ def record_postings(ctx: ActionContext) -> None:
                 what="draft",
                 place=place,
                 starts_on=starts_on,
+                ends_on=ends_on,
                 recorded_by_id=ctx.actor.user_id,
                 created_at=ctx.now,
             )
@@ -102,11 +117,11 @@ def record_postings(ctx: ActionContext) -> None:
 
 @effect("end_postings")
 def end_postings(ctx: ActionContext) -> None:
-    """The posting of the draft ends with the comment window: note its last day."""
-    last_day = ctx.calendar.local_date(ctx.now)
+    """Where no posting period was planned, the posting ends with the window this action closes."""
+    end = ctx.calendar.local_date(ctx.now)
     for window in ctx.windows():
         if window.on_close == ctx.action.name:
-            last_day = ctx.calendar.local_date(window.closes_at - timedelta(microseconds=1))
+            end = last_day(ctx, window)
     ctx.session.execute(
         update(PostingRecord)
         .where(
@@ -114,8 +129,50 @@ def end_postings(ctx: ActionContext) -> None:
             col(PostingRecord.what) == "draft",
             col(PostingRecord.ends_on).is_(None),
         )
-        .values(ends_on=last_day)
+        .values(ends_on=end)
     )
+
+
+@guard("comment_window_open")
+def comment_window_open(ctx: ActionContext) -> str | None:
+    for window in ctx.windows():
+        if window.accepts_comments and ctx.now < window.closes_at:
+            return None
+    return _("The comment window has already ended; it can no longer be extended.")
+
+
+@effect("extend_comment_window")
+def extend_comment_window(ctx: ActionContext) -> None:
+    """Extend (never shorten) the open comment window by whole days, and the posting with it.
+
+    The new period counts from the old last day, by the Civil Code like the first one.
+    """
+    days = int(ctx.payload["days"])
+    period = posting_window(ctx)
+    for window in ctx.windows():
+        if not window.accepts_comments or window.closed_at is not None:
+            continue
+        before = window.closes_at
+        window.closes_at = ctx.calendar.period_end(last_day(ctx, window), days)
+        ctx.session.add(window)
+        ctx.notes.update(
+            window=window.name,
+            closes_at_before=before.isoformat(),
+            closes_at=window.closes_at.isoformat(),
+            closes_at_text=format_deadline(window.closes_at),
+        )
+        if period is not None and period.closes_at < window.closes_at:
+            period.closes_at = window.closes_at
+            ctx.session.add(period)
+        if period is not None:
+            ctx.session.execute(
+                update(PostingRecord)
+                .where(
+                    col(PostingRecord.consultation_id) == ctx.consultation_id,
+                    col(PostingRecord.what) == "draft",
+                )
+                .values(ends_on=last_day(ctx, period))
+            )
 
 
 @effect("save_synthesis")

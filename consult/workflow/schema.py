@@ -84,6 +84,7 @@ class WindowSchema(Strict):
     set_by = fields.String(load_default=None)
     on_close = fields.String(load_default=None)
     accepts_comments = fields.Boolean(load_default=False)
+    posting = fields.Boolean(load_default=False)
 
 
 class DefinitionSchema(Strict):

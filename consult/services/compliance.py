@@ -1,0 +1,59 @@
+"""Compliance warnings: what the recorded history shows against the legal minimums.
+
+The engine refuses a plan below a minimum; history entered by hand (a posting that really
+lasted 20 days) is kept as it happened, and flagged here rather than hidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from consult.i18n import _
+from consult.models import Consultation
+from consult.services import consultations
+from consult.workflow.definition import Definition
+
+
+@dataclass(frozen=True)
+class ComplianceWarning:
+    code: str
+    message: str
+
+
+def _dmy(day: object) -> str:
+    return day.strftime("%d/%m/%Y")  # type: ignore[attr-defined]
+
+
+def warnings(
+    session: Session, definition: Definition, consultation: Consultation
+) -> list[ComplianceWarning]:
+    assert consultation.id is not None
+    found: list[ComplianceWarning] = []
+    spec = definition.posting_window()
+    if spec is not None and spec.minimum is not None and spec.minimum.unit == "d":
+        short: dict[tuple[object, object], list[str]] = {}
+        for posting in consultations.postings(session, consultation.id):
+            if posting.what != "draft" or posting.ends_on is None:
+                continue
+            if (posting.ends_on - posting.starts_on).days < spec.minimum.amount:
+                short.setdefault((posting.starts_on, posting.ends_on), []).append(posting.place)
+        for (starts_on, ends_on), places in short.items():
+            days = (ends_on - starts_on).days  # type: ignore[operator]
+            found.append(
+                ComplianceWarning(
+                    "posting_too_short",
+                    _(
+                        "The draft was posted for %(days)s days (%(start)s to %(end)s) at "
+                        "%(places)s: less than the %(minimum)s consecutive days of %(basis)s.",
+                        days=days,
+                        start=_dmy(starts_on),
+                        end=_dmy(ends_on),
+                        places=", ".join(places),
+                        minimum=spec.minimum.amount,
+                        basis=spec.basis,
+                    ),
+                )
+            )
+    return found
