@@ -78,8 +78,8 @@ def test_user_add_reads_the_password_from_stdin(consult) -> None:  # type: ignor
 
 
 def test_the_seed_commune_posting_carries_a_compliance_warning(consult, database_url) -> None:  # type: ignore[no-untyped-def]
-    from consult.runtime import build_runtime
     from consult.config import load_settings
+    from consult.runtime import build_runtime
     from consult.services import compliance
 
     consult("demo")

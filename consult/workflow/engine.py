@@ -111,7 +111,7 @@ class Engine:
         actor: Actor,
         now: datetime,
     ) -> dict[str, Any]:
-        """What each payload field of ``action`` defaults to for this actor now (to prefill forms)."""
+        """Each payload field's default for this actor now (to prefill forms)."""
         organization = self._organization(session, consultation)
         return {f.name: self._default(f, organization, actor, now) for f in action.payload}
 
