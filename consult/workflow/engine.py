@@ -39,6 +39,7 @@ from consult.workflow.duration import Duration
 from consult.workflow.registry import EFFECTS, GUARDS
 
 log = logging.getLogger(__name__)
+RECONCILE_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -339,6 +340,7 @@ class Engine:
                 col(Consultation.version) == consultation.version,
             )
             .values(state=action.target, version=consultation.version + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict(
@@ -481,6 +483,7 @@ class Engine:
                     col(Window.closed_at).is_(None),
                 )
                 .values(closed_at=ctx.now)
+                .execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise Conflict(_("This window was already closed."))
@@ -503,24 +506,29 @@ class Engine:
         """Apply every transition that is due at ``now``, each once, oldest first.
 
         Idempotent and safe to run from many processes at once: each transition is its own
-        compare-and-set, and a pass that loses the race simply skips it.
+        compare-and-set, and a pass that loses the race simply skips it. Transitions are
+        committed in batches, each inside its own savepoint, so one refusal rolls back only
+        itself and a large backlog (after downtime) costs few commits.
         """
         from consult.db import write_session
 
         with Session(db) as session:
             due = self.due_windows(session, now)
         applied: list[Transition] = []
-        for consultation_id, action_name in due:
-            try:
-                with write_session(db) as session:
-                    ctx = self.take(session, consultation_id, action_name, SYSTEM, {}, now)
+        for start in range(0, len(due), RECONCILE_BATCH):
+            with write_session(db) as session:
+                for consultation_id, action_name in due[start : start + RECONCILE_BATCH]:
+                    try:
+                        with session.begin_nested():
+                            ctx = self.take(session, consultation_id, action_name, SYSTEM, {}, now)
+                    except (Conflict, NotAllowedNow) as exc:
+                        log.info("skipped %s on %s: %s", action_name, consultation_id, exc)
+                        continue
                     applied.append(
                         Transition(
                             consultation_id, action_name, ctx.action.source, ctx.action.target
                         )
                     )
-            except (Conflict, NotAllowedNow) as exc:
-                log.info("skipped %s on consultation %s: %s", action_name, consultation_id, exc)
         return applied
 
 

@@ -130,6 +130,7 @@ def end_postings(ctx: ActionContext) -> None:
             col(PostingRecord.ends_on).is_(None),
         )
         .values(ends_on=end)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -172,6 +173,7 @@ def extend_comment_window(ctx: ActionContext) -> None:
                     col(PostingRecord.what) == "draft",
                 )
                 .values(ends_on=last_day(ctx, period))
+                .execution_options(synchronize_session=False)
             )
 
 
