@@ -1,0 +1,148 @@
+"""The scheduler as operators run it: a separate `consult scheduler` process, stopped and
+restarted, or two of them at once, against the same database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, col, func, select
+
+from consult.config import load_settings
+from consult.models import AuditEvent, Consultation, Organization, Window
+from consult.runtime import Runtime, build_runtime
+from tests.helpers import start, take
+
+Spawn = Callable[[], subprocess.Popen[bytes]]
+
+
+@pytest.fixture
+def live(database_url: str, workflows_dir: Path, tmp_path: Path) -> Iterator[Runtime]:
+    """A runtime on the real clock: these tests wait for real seconds."""
+    settings = load_settings(
+        {
+            "database_url": database_url,
+            "workflows_dir": workflows_dir,
+            "instance_dir": tmp_path / "instance",
+        }
+    )
+    runtime = build_runtime(settings)
+    yield runtime
+    runtime.db.dispose()
+
+
+@pytest.fixture
+def spawn(database_url: str, workflows_dir: Path, tmp_path: Path) -> Iterator[Spawn]:
+    processes: list[subprocess.Popen[bytes]] = []
+    env = {
+        **os.environ,
+        "CONSULT_DATABASE_URL": database_url,
+        "CONSULT_WORKFLOWS_DIR": str(workflows_dir),
+        "CONSULT_INSTANCE_DIR": str(tmp_path / "instance"),
+        "CONSULT_SCHEDULER_INTERVAL": "1",
+    }
+
+    def run() -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "consult", "scheduler"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        processes.append(process)
+        return process
+
+    yield run
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        if process.stderr:
+            process.stderr.close()
+
+
+def drill(runtime: Runtime, organization: Organization, n: int = 1) -> list[int]:
+    """Consultations on the drill definition, posted now: their windows close in 30 s."""
+    ids = [start(runtime, organization, "qcdc-drill", f"Diễn tập {i}") for i in range(n)]
+    for cid in ids:
+        take(runtime, cid, "start_posting", "tuphap")
+    return ids
+
+
+def shorten(runtime: Runtime, ids: list[int], seconds: float) -> datetime:
+    """Bring the windows' end near (test set-up only: the product never shortens a window)."""
+    closes = datetime.now(UTC) + timedelta(seconds=seconds)
+    with Session(runtime.db) as session:
+        for window in session.exec(select(Window).where(col(Window.consultation_id).in_(ids))):
+            window.closes_at = closes
+            session.add(window)
+        session.commit()
+    return closes
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return predicate()
+
+
+def closes_applied(runtime: Runtime, ids: list[int]) -> int:
+    with Session(runtime.db) as session:
+        query = (
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "close_posting", col(AuditEvent.consultation_id).in_(ids))
+        )
+        return int(session.exec(query).one())
+
+
+def test_a_scheduler_stopped_during_the_window_closes_it_once_after_restart(
+    live: Runtime, commune: Organization, spawn: Spawn
+) -> None:
+    ids = drill(live, commune)
+    closes = shorten(live, ids, 4)
+    first = spawn()
+    time.sleep(1.5)
+    first.send_signal(signal.SIGKILL)  # the server goes down during the open window
+    first.wait(timeout=10)
+    assert closes_applied(live, ids) == 0
+    time.sleep(max(0.0, (closes - datetime.now(UTC)).total_seconds()) + 1.0)
+    assert closes_applied(live, ids) == 0  # nothing ran while it was down
+
+    spawn()
+    assert wait_for(lambda: closes_applied(live, ids) == 1, timeout=20)
+    time.sleep(2.5)  # further passes change nothing
+    assert closes_applied(live, ids) == 1
+    with Session(live.db) as session:
+        assert session.get(Consultation, ids[0]).state == "synthesis"
+        window = session.exec(
+            select(Window).where(Window.consultation_id == ids[0], Window.name == "comment_window")
+        ).one()
+        assert window.closed_at is not None and window.closed_at >= window.closes_at
+
+
+def test_two_scheduler_processes_never_apply_a_transition_twice(
+    live: Runtime, commune: Organization, spawn: Spawn
+) -> None:
+    ids = drill(live, commune, n=6)
+    shorten(live, ids, 3)
+    spawn()
+    spawn()
+    assert wait_for(lambda: closes_applied(live, ids) == 6, timeout=25)
+    time.sleep(2.5)
+    assert closes_applied(live, ids) == 6
+    with Session(live.db) as session:
+        versions = session.exec(
+            select(Consultation.version).where(col(Consultation.id).in_(ids))
+        ).all()
+        assert versions == [3] * 6  # created 1, posted 2, closed 3: once each
