@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -14,9 +15,13 @@ from consult.models.user import ROLES
 from consult.runtime import Runtime, build_runtime
 
 
-def _runtime() -> Runtime:
-
-    return build_runtime(load_settings())
+@contextlib.contextmanager
+def _runtime() -> Iterator[Runtime]:
+    runtime = build_runtime(load_settings())
+    try:
+        yield runtime
+    finally:
+        runtime.db.dispose()
 
 
 @click.group(help="consult: public consultation on commune regulations.")
@@ -52,7 +57,8 @@ def demo() -> None:
 
     settings = load_settings()
     upgrade(settings)
-    created = demo_data.load(_runtime())
+    with _runtime() as rt:
+        created = demo_data.load(rt)
     for line in created:
         click.echo(f"+ {line}")
     if not created:
@@ -98,9 +104,8 @@ def run_scheduler() -> None:
     """The scheduler alone, for deployments whose web workers run without it."""
     from consult import scheduler
 
-    rt = _runtime()
-    click.echo(f"scheduler: reconcile every {rt.settings.scheduler_interval}s; Ctrl+C stops")
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+    with _runtime() as rt, contextlib.suppress(KeyboardInterrupt, SystemExit):
+        click.echo(f"scheduler: reconcile every {rt.settings.scheduler_interval}s; Ctrl+C stops")
         scheduler.build(rt, blocking=True).start()
 
 
@@ -109,7 +114,8 @@ def tick() -> None:
     """One reconcile pass now: apply every transition that is due."""
     from consult import scheduler
 
-    applied = scheduler.tick(_runtime())
+    with _runtime() as rt:
+        applied = scheduler.tick(rt)
     for t in applied:
         click.echo(f"consultation {t.consultation_id}: {t.action} ({t.source} → {t.target})")
     click.echo(f"{len(applied)} transition(s) applied")
@@ -172,9 +178,8 @@ def user_add(
         if password_stdin
         else click.prompt("Password", hide_input=True, confirmation_prompt=True)
     )
-    rt = _runtime()
     try:
-        with write_session(rt.db) as session:
+        with _runtime() as rt, write_session(rt.db) as session:
             organization = organizations.by_code(session, org_code)
             created = users.create(
                 session,
@@ -216,8 +221,7 @@ def audit_verify() -> None:
 
     from consult.services import audit as audit_log
 
-    rt = _runtime()
-    with Session(rt.db) as session:
+    with _runtime() as rt, Session(rt.db) as session:
         broken = audit_log.verify(session)
     if broken is not None:
         click.echo(

@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, insert, text
 from sqlmodel import Session, col, select
 
 from consult.actor import Actor
@@ -22,6 +22,7 @@ from consult.models import AuditEvent
 
 GENESIS = "0" * 64
 _CHAIN_LOCK = 0x636F6E73  # "cons"
+_TAIL = "consult.audit_tail"
 
 
 def _digest(prev_hash: str, event: AuditEvent) -> str:
@@ -53,12 +54,15 @@ def record(
     consultation_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    if is_postgres(session):
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-    last = session.exec(
-        select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
-    ).first()
-    event = AuditEvent(
+    # The chain's tail is read once per transaction, which holds the chain's lock until it
+    # ends (SQLite: the write lock; PostgreSQL: the advisory lock); later appends reuse it.
+    last = session.info.get(_TAIL)
+    if last is None:
+        if is_postgres(session):
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+        query = select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
+        last = session.exec(query).first()
+    entry = AuditEvent(
         at=ensure_utc(now),
         actor_id=actor.user_id,
         actor=actor.username,
@@ -69,19 +73,27 @@ def record(
         prev_hash=last or GENESIS,
         hash="",
     )
-    event.hash = _digest(event.prev_hash, event)
-    session.add(event)
-    session.flush()
-    return event
+    entry.hash = _digest(entry.prev_hash, entry)
+    # A Core insert: the log is written, never read back in the same unit of work.
+    session.connection().execute(insert(AuditEvent.__table__), [entry.model_dump(exclude={"id"})])  # type: ignore[attr-defined]
+    session.info[_TAIL] = entry.hash
+    return entry
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_tail(session: Session, *_: Any) -> None:
+    """A new transaction (or one whose savepoint rolled back) reads the tail afresh."""
+    session.info.pop(_TAIL, None)
 
 
 def verify(session: Session) -> AuditEvent | None:
     """Return the first entry whose chain is broken, or None when the log is intact."""
     prev = GENESIS
-    for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))):
-        if event.prev_hash != prev or _digest(prev, event) != event.hash:
-            return event
-        prev = event.hash
+    for item in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))):
+        if item.prev_hash != prev or _digest(prev, item) != item.hash:
+            return item
+        prev = item.hash
     return None
 
 

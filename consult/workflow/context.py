@@ -29,6 +29,7 @@ class ActionContext:
     """Documents this action recorded (filled before the effects run)."""
     notes: dict[str, Any] = field(default_factory=dict)
     """What effects want kept in the action's audit entry."""
+    _windows: list[Window] | None = field(default=None, repr=False)
 
     @property
     def consultation_id(self) -> int:
@@ -40,5 +41,8 @@ class ActionContext:
         return self.calendar.local_date(self.now)
 
     def windows(self) -> list[Window]:
-        query = select(Window).where(Window.consultation_id == self.consultation.id)
-        return list(self.session.exec(query))
+        """The consultation's windows, read once per action (the engine appends new ones)."""
+        if self._windows is None:
+            query = select(Window).where(Window.consultation_id == self.consultation.id)
+            self._windows = list(self.session.exec(query))
+        return self._windows

@@ -17,11 +17,12 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import update
 from sqlalchemy.engine import Engine as DbEngine
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from consult.actor import SYSTEM, Actor
 from consult.errors import Conflict, Forbidden, Invalid, NotAllowedNow, NotFound
-from consult.i18n import _
+from consult.i18n import _, current_language
 from consult.models import (
     Article,
     ArticleText,
@@ -75,6 +76,7 @@ class Engine:
     def __init__(self, catalog: Catalog, calendar: LegalCalendar) -> None:
         self.catalog = catalog
         self.calendar = calendar
+        self._schemas: dict[tuple[str, str, str, str], Schema] = {}
 
     # --- reading ------------------------------------------------------------------------
 
@@ -251,7 +253,6 @@ class Engine:
             },
         )
         session.flush()
-        session.refresh(consultation)
         return ctx
 
     def _organization(self, session: Session, consultation: Consultation) -> Organization:
@@ -332,20 +333,23 @@ class Engine:
     def _compare_and_set(
         self, session: Session, consultation: Consultation, action: Action, now: datetime
     ) -> None:
-        result = session.execute(
-            update(Consultation)
+        table = Consultation.__table__  # type: ignore[attr-defined]
+        result = session.connection().execute(
+            update(table)
             .where(
-                col(Consultation.id) == consultation.id,
-                col(Consultation.state) == action.source,
-                col(Consultation.version) == consultation.version,
+                table.c.id == consultation.id,
+                table.c.state == action.source,
+                table.c.version == consultation.version,
             )
             .values(state=action.target, version=consultation.version + 1, updated_at=now)
-            .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:
             raise Conflict(
                 _("Someone else changed this consultation a moment ago; reload it and try again.")
             )
+        set_committed_value(consultation, "state", action.target)
+        set_committed_value(consultation, "version", consultation.version + 1)
+        set_committed_value(consultation, "updated_at", now)
 
     # --- payload ------------------------------------------------------------------------
 
@@ -368,7 +372,7 @@ class Engine:
                     data.pop(item.name, None)
                 else:
                     data[item.name] = default
-        schema = Schema.from_dict({f.name: _payload_field(f) for f in action.payload})()
+        schema = self._payload_schema(definition, action)
         try:
             clean: dict[str, Any] = schema.load(data)
         except ValidationError as exc:
@@ -386,6 +390,15 @@ class Engine:
         for spec in definition.windows_opened_by(action.name):
             self._check_window_length(spec, clean)
         return clean
+
+    def _payload_schema(self, definition: Definition, action: Action) -> Schema:
+        """Built once per definition, action and language (messages are translated)."""
+        key = (definition.source_hash, action.source, action.name, current_language())
+        schema = self._schemas.get(key)
+        if schema is None:
+            fields_ = {f.name: _payload_field(f) for f in action.payload}
+            schema = self._schemas[key] = Schema.from_dict(fields_)()
+        return schema
 
     def _default(
         self, item: PayloadField, organization: Organization, actor: Actor, now: datetime
@@ -469,24 +482,28 @@ class Engine:
         )
         ctx.session.add(window)
         ctx.session.flush()
+        ctx.windows().append(window)
         return window
 
     def _close_windows(self, ctx: ActionContext) -> None:
         for spec in ctx.definition.windows.values():
             if spec.on_close != ctx.action.name:
                 continue
-            result = ctx.session.execute(
-                update(Window)
+            table = Window.__table__  # type: ignore[attr-defined]
+            result = ctx.session.connection().execute(
+                update(table)
                 .where(
-                    col(Window.consultation_id) == ctx.consultation.id,
-                    col(Window.name) == spec.name,
-                    col(Window.closed_at).is_(None),
+                    table.c.consultation_id == ctx.consultation_id,
+                    table.c.name == spec.name,
+                    table.c.closed_at.is_(None),
                 )
                 .values(closed_at=ctx.now)
-                .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if result.rowcount != 1:
                 raise Conflict(_("This window was already closed."))
+            for window in ctx.windows():
+                if window.name == spec.name:
+                    set_committed_value(window, "closed_at", ctx.now)
 
     # --- the scheduler's pass -----------------------------------------------------------
 
@@ -516,8 +533,14 @@ class Engine:
             due = self.due_windows(session, now)
         applied: list[Transition] = []
         for start in range(0, len(due), RECONCILE_BATCH):
+            batch = due[start : start + RECONCILE_BATCH]
             with write_session(db) as session:
-                for consultation_id, action_name in due[start : start + RECONCILE_BATCH]:
+                # Load the batch's consultations at once; take() then finds them in the session.
+                ids = [consultation_id for consultation_id, _action in batch]
+                loaded = list(  # noqa: F841  (the session's identity map holds them weakly)
+                    session.exec(select(Consultation).where(col(Consultation.id).in_(ids)))
+                )
+                for consultation_id, action_name in batch:
                     try:
                         with session.begin_nested():
                             ctx = self.take(session, consultation_id, action_name, SYSTEM, {}, now)

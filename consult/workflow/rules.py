@@ -122,15 +122,15 @@ def end_postings(ctx: ActionContext) -> None:
     for window in ctx.windows():
         if window.on_close == ctx.action.name:
             end = last_day(ctx, window)
-    ctx.session.execute(
-        update(PostingRecord)
+    table = PostingRecord.__table__  # type: ignore[attr-defined]
+    ctx.session.connection().execute(
+        update(table)
         .where(
-            col(PostingRecord.consultation_id) == ctx.consultation.id,
-            col(PostingRecord.what) == "draft",
-            col(PostingRecord.ends_on).is_(None),
+            table.c.consultation_id == ctx.consultation_id,
+            table.c.what == "draft",
+            table.c.ends_on.is_(None),
         )
         .values(ends_on=end)
-        .execution_options(synchronize_session=False)
     )
 
 
