@@ -22,12 +22,10 @@ from pathlib import Path
 
 from sqlalchemy import insert, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from consult.config import load_settings  # noqa: E402
-from consult.migrate import upgrade  # noqa: E402
-from consult.models import Consultation, Organization, Window  # noqa: E402
-from consult.runtime import build_runtime  # noqa: E402
+from consult.config import load_settings
+from consult.migrate import upgrade
+from consult.models import Consultation, Organization, Window
+from consult.runtime import build_runtime
 
 NOW = datetime(2024, 6, 3, 2, 0, tzinfo=UTC)
 
@@ -40,31 +38,67 @@ def populate(url: str, open_count: int, due_count: int) -> None:
     with runtime.db.begin() as conn:
         conn.execute(
             insert(Organization),
-            [{"code": "UBND", "name": "Ủy ban nhân dân xã Đông Sơn", "short_name": "xã Đông Sơn",
-              "place_name": "Đông Sơn", "superior_name": "", "register_scheme": "single"}],
+            [
+                {
+                    "code": "UBND",
+                    "name": "Ủy ban nhân dân xã Đông Sơn",
+                    "short_name": "xã Đông Sơn",
+                    "place_name": "Đông Sơn",
+                    "superior_name": "",
+                    "register_scheme": "single",
+                }
+            ],
         )
-        conn.execute(text(
-            "INSERT INTO workflowsnapshot (hash, workflow_id, version, source, stored_at) "
-            "VALUES (:h, :i, :v, :s, :t)"),
-            {"h": definition.source_hash, "i": definition.id, "v": definition.version,
-             "s": definition.source_text, "t": NOW.replace(tzinfo=None)})
+        conn.execute(
+            text(
+                "INSERT INTO workflowsnapshot (hash, workflow_id, version, source, stored_at) "
+                "VALUES (:h, :i, :v, :s, :t)"
+            ),
+            {
+                "h": definition.source_hash,
+                "i": definition.id,
+                "v": definition.version,
+                "s": definition.source_text,
+                "t": NOW.replace(tzinfo=None),
+            },
+        )
         created = NOW - timedelta(days=25)
-        conn.execute(insert(Consultation), [
-            {"organization_id": 1, "workflow_id": definition.id,
-             "workflow_version": definition.version, "workflow_hash": definition.source_hash,
-             "title": f"Quy chế {n}", "summary": "", "state": "consulting", "version": 2,
-             "created_at": created, "updated_at": created, "synthesis_summary": ""}
-            for n in range(open_count)
-        ])
+        conn.execute(
+            insert(Consultation),
+            [
+                {
+                    "organization_id": 1,
+                    "workflow_id": definition.id,
+                    "workflow_version": definition.version,
+                    "workflow_hash": definition.source_hash,
+                    "title": f"Quy chế {n}",
+                    "summary": "",
+                    "state": "consulting",
+                    "version": 2,
+                    "created_at": created,
+                    "updated_at": created,
+                    "synthesis_summary": "",
+                }
+                for n in range(open_count)
+            ],
+        )
         windows = []
         for n in range(open_count):
             due = n < due_count
             closes = NOW - timedelta(minutes=n + 1) if due else NOW + timedelta(days=5 + n % 10)
-            windows.append({"consultation_id": n + 1, "name": "comment_window",
-                            "opens_at": closes - timedelta(days=20), "closes_at": closes,
-                            "duration": "20d", "on_close": "close_posting",
-                            "accepts_comments": True, "basis": "Luật 10/2022/QH15, Điều 28(2)",
-                            "closed_at": None})
+            windows.append(
+                {
+                    "consultation_id": n + 1,
+                    "name": "comment_window",
+                    "opens_at": closes - timedelta(days=20),
+                    "closes_at": closes,
+                    "duration": "20d",
+                    "on_close": "close_posting",
+                    "accepts_comments": True,
+                    "basis": "Luật 10/2022/QH15, Điều 28(2)",
+                    "closed_at": None,
+                }
+            )
         conn.execute(insert(Window), windows)
     runtime.db.dispose()
 
@@ -84,27 +118,41 @@ def time_baseline(url: str) -> tuple[float, int]:
     engine = runtime.db
     started = time.perf_counter()
     with engine.connect() as conn:
-        due = conn.execute(text(
-            "SELECT id, consultation_id FROM window WHERE closed_at IS NULL "
-            "AND on_close IS NOT NULL AND closes_at <= :now ORDER BY closes_at, id"),
-            {"now": NOW.replace(tzinfo=None)}).all()
+        due = conn.execute(
+            text(
+                "SELECT id, consultation_id FROM window WHERE closed_at IS NULL "
+                "AND on_close IS NOT NULL AND closes_at <= :now ORDER BY closes_at, id"
+            ),
+            {"now": NOW.replace(tzinfo=None)},
+        ).all()
     done = 0
     for window_id, consultation_id in due:
         with engine.begin() as conn:
-            if engine.dialect.name == "sqlite":
-                pass  # pysqlite opened the transaction with BEGIN; fine for one writer
-            changed = conn.execute(text(
-                "UPDATE consultation SET state='synthesis', version=version+1 "
-                "WHERE id=:id AND state='consulting' AND version=2"), {"id": consultation_id})
+            changed = conn.execute(
+                text(
+                    "UPDATE consultation SET state='synthesis', version=version+1 "
+                    "WHERE id=:id AND state='consulting' AND version=2"
+                ),
+                {"id": consultation_id},
+            )
             if changed.rowcount != 1:
                 continue
-            conn.execute(text("UPDATE window SET closed_at=:now WHERE id=:id AND closed_at IS NULL"),
-                         {"id": window_id, "now": NOW.replace(tzinfo=None)})
-            conn.execute(text(
-                "INSERT INTO auditevent (at, actor, consultation_id, action, detail, prev_hash, hash)"
-                " VALUES (:at, 'system', :cid, 'close_posting', '{}', :p, :h)"),
-                {"at": NOW.replace(tzinfo=None), "cid": consultation_id, "p": "0" * 64,
-                 "h": f"{consultation_id:064d}"})
+            conn.execute(
+                text("UPDATE window SET closed_at=:now WHERE id=:id AND closed_at IS NULL"),
+                {"id": window_id, "now": NOW.replace(tzinfo=None)},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO auditevent (at, actor, consultation_id, action, detail, "
+                    "prev_hash, hash) VALUES (:at, 'system', :cid, 'close_posting', '{}', :p, :h)"
+                ),
+                {
+                    "at": NOW.replace(tzinfo=None),
+                    "cid": consultation_id,
+                    "p": "0" * 64,
+                    "h": f"{consultation_id:064d}",
+                },
+            )
             done += 1
     elapsed = time.perf_counter() - started
     engine.dispose()

@@ -32,6 +32,15 @@ class Settings:
     token_days: int = 30
     languages: tuple[str, ...] = ("vi", "en")
     production: bool = False
+    smtp_host: str = ""
+    """Empty: e-mail is off and staff get in-app notices only."""
+    smtp_port: int = 25
+    smtp_from: str = "consult@localhost"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    base_url: str = "http://127.0.0.1:5000"
+    """Where staff reach the app; links in e-mails start with it."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -7,6 +7,11 @@ APScheduler job needs no persistent job store: an in-memory store, one job with 
 never overlap in one process) and no misfire grace limit (a late pass still runs). Several
 scheduler processes may run at once; the compare-and-set in the engine applies each
 transition once.
+
+After reconciling, a pass queues the notices that are due (reminders, closes, publication
+deadlines, the report to the People's Council) and delivers the e-mail outbox; see
+:mod:`consult.services.notifications`. Each step is idempotent and its failure does not stop
+the others.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from consult.db import write_session
 from consult.runtime import Runtime
+from consult.services import notifications
 from consult.workflow.engine import Transition
 
 log = logging.getLogger("consult.scheduler")
@@ -27,8 +34,18 @@ JOB_ID = "consult-reconcile"
 
 
 def tick(runtime: Runtime) -> list[Transition]:
-    """One reconcile pass at the runtime's clock."""
-    applied = runtime.engine.reconcile(runtime.db, runtime.now())
+    """One pass at the runtime's clock: reconcile, queue the notices due, deliver e-mail.
+
+    Returns the transitions applied. A failing step is logged and the next ones still run;
+    a failed reconcile is raised at the end, since no list of transitions can be returned."""
+    now = runtime.now()
+    applied: list[Transition] = []
+    reconcile_error: Exception | None = None
+    try:
+        applied = runtime.engine.reconcile(runtime.db, now)
+    except Exception as exc:
+        log.exception("reconcile failed")
+        reconcile_error = exc
     for transition in applied:
         log.info(
             "consultation %s: %s (%s → %s)",
@@ -37,7 +54,34 @@ def tick(runtime: Runtime) -> list[Transition]:
             transition.source,
             transition.target,
         )
+    try:
+        with write_session(runtime.db) as session:
+            queued = notifications.queue_due(
+                session, runtime.calendar, now, final_states=_final_states(runtime)
+            )
+        if queued:
+            log.info("%s notice(s) queued", queued)
+    except Exception:
+        log.exception("queuing notices failed")
+    try:
+        report = notifications.deliver(runtime.db, runtime.settings, now)
+        if report.total:
+            log.info(
+                "e-mail: %s sent, %s to retry, %s failed, %s not wanted",
+                report.sent,
+                report.retrying,
+                report.failed,
+                report.skipped,
+            )
+    except Exception:
+        log.exception("e-mail delivery failed")
+    if reconcile_error is not None:
+        raise reconcile_error
     return applied
+
+
+def _final_states(runtime: Runtime) -> set[str]:
+    return {state for definition in runtime.catalog.all() for state in definition.final_stages}
 
 
 def _safe_tick(runtime: Runtime) -> None:

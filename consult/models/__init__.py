@@ -11,6 +11,7 @@ from consult.models.consultation import (
     WorkflowSnapshot,
 )
 from consult.models.document import Document, PostingRecord, RegisterCounter
+from consult.models.notification import Notification, NotificationPreference
 from consult.models.organization import Locality, Organization, PostingPlace
 from consult.models.user import ApiToken, Membership, User
 
@@ -25,6 +26,8 @@ __all__ = [
     "DraftVersion",
     "Locality",
     "Membership",
+    "Notification",
+    "NotificationPreference",
     "Organization",
     "PostingPlace",
     "PostingRecord",

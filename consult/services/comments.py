@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from consult.actor import Actor
 from consult.errors import Forbidden, Invalid, NotAllowedNow, NotFound
-from consult.i18n import _
+from consult.i18n import _, current_language
 from consult.models import Article, Comment, Consultation, Window
 from consult.models.comment import CHANNELS, DISPOSITIONS
 from consult.services import audit
@@ -71,7 +71,7 @@ def check_open(session: Session, consultation: Consultation, now: datetime) -> W
         raise NotAllowedNow(
             _(
                 "Opinions are accepted from %(moment)s (Vietnam time).",
-                moment=format_deadline(window.opens_at),
+                moment=format_deadline(window.opens_at, lang=current_language()),
             )
         )
     if now >= window.closes_at:
@@ -79,7 +79,7 @@ def check_open(session: Session, consultation: Consultation, now: datetime) -> W
             _(
                 "The comment window closed at %(moment)s (Vietnam time); "
                 "opinions can no longer be received.",
-                moment=format_deadline(window.closes_at),
+                moment=format_deadline(window.closes_at, lang=current_language()),
             )
         )
     return window

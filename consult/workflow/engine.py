@@ -296,7 +296,7 @@ class Engine:
             window = min(now_open, key=lambda w: w.closes_at)
             message += " " + _(
                 "The current window ends at %(moment)s (Vietnam time).",
-                moment=format_deadline(window.closes_at),
+                moment=format_deadline(window.closes_at, lang=current_language()),
             )
         raise NotAllowedNow(message)
 

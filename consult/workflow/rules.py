@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from consult.i18n import _
+from consult.i18n import _, current_language
 from consult.models import Article, Comment, Document, PostingRecord, Window
 from consult.workflow.calendar import format_deadline
 from consult.workflow.context import ActionContext
@@ -15,7 +15,7 @@ from consult.workflow.registry import effect, guard
 
 
 def closing_phrase(window: Window) -> str:
-    return format_deadline(window.closes_at)
+    return format_deadline(window.closes_at, lang=current_language())
 
 
 def last_day(ctx: ActionContext, window: Window) -> date:

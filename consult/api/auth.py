@@ -1,0 +1,90 @@
+"""Who is calling: a bearer token gives the staff member's :class:`~consult.actor.Actor`;
+no token means a citizen. The API never reads the web login's session cookie: it is
+exempt from CSRF, so a cookie must not be able to act in it.
+
+Authentication lives here; roles are checked where each rule lives (the engine, the
+services), so the API and the web UI refuse the same things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from consult.actor import CITIZEN
+from consult.api.base import bp, json_body, load, writing
+from consult.api.openapi import document
+from consult.api.schemas import TokenIn, TokenOut
+from consult.errors import Unauthenticated
+from consult.extensions import limiter
+from consult.i18n import _
+from consult.services import users
+from consult.web import common
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@bp.before_request
+def identify_caller() -> None:
+    header = request.headers.get("Authorization", "").strip()
+    if not header:
+        g.api_actor = CITIZEN
+        return
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated(_("Send the token as the header Authorization: Bearer TOKEN."))
+    session = common.db()
+    user = users.user_for_token(session, token.strip(), common.now())
+    g.api_actor = users.actor_for(session, user)
+    session.commit()  # end the read: a write view then declares itself a writer
+
+
+def staff_only(view: F) -> F:
+    """The view needs a staff token (401 without one); roles are checked further in."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if common.current_actor().user_id is None:
+            raise Unauthenticated(
+                _("Log in first: POST /api/v1/auth/token, then send Authorization: Bearer TOKEN.")
+            )
+        return view(*args, **kwargs)
+
+    guarded.requires_token = True  # type: ignore[attr-defined]
+    return cast(F, guarded)
+
+
+def public_write_limit() -> str:
+    """The limit on public writes per client address (``CONSULT_RATELIMIT``); none when off."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return ""
+    return str(current_app.config["PUBLIC_WRITE_LIMIT"])
+
+
+def ratelimit_off() -> bool:
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+@bp.route("/auth/token", methods=["POST"])
+@limiter.limit(public_write_limit, exempt_when=ratelimit_off)
+@document(
+    summary="Exchange a staff username and password for a bearer token",
+    tag="auth",
+    body=TokenIn,
+    responses={200: TokenOut},
+    errors=(400, 401, 422, 429),
+)
+def token() -> ResponseReturnValue:
+    data = load(TokenIn(), json_body())
+    session = writing()
+    now = common.now()
+    user = users.authenticate(session, data["username"], data["password"])
+    days = common.runtime().settings.token_days
+    issued = users.issue_token(session, user, now, days)
+    common.commit()
+    return jsonify(TokenOut().dump({"token": issued, "expires_at": now + timedelta(days=days)}))

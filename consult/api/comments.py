@@ -1,0 +1,143 @@
+"""Opinions: citizens send them and follow them by receipt; reviewers list and answer them."""
+
+from __future__ import annotations
+
+from flask import jsonify, url_for
+from flask.typing import ResponseReturnValue
+
+from consult.api import present
+from consult.api.auth import public_write_limit, ratelimit_off, staff_only
+from consult.api.base import bp, json_body, load, query_args, writing
+from consult.api.openapi import document
+from consult.api.schemas import (
+    CommentIn,
+    CommentPageOut,
+    CommentQuery,
+    ReceiptOut,
+    ReceiptStatusOut,
+    ReviewIn,
+    StaffCommentOut,
+)
+from consult.errors import Forbidden
+from consult.extensions import limiter
+from consult.i18n import _
+from consult.services import comments
+from consult.web import common
+
+
+@bp.route("/consultations/<int:id>/comments", methods=["POST"])
+@limiter.limit(public_write_limit, exempt_when=ratelimit_off)
+@document(
+    summary="Send an opinion (anyone, no account); no name means anonymous",
+    tag="comments",
+    description="Accepted while the comment window is open; the answer's receipt lets the "
+    "citizen follow the opinion at GET /receipts/{receipt}.",
+    body=CommentIn,
+    responses={201: ReceiptOut},
+    errors=(400, 404, 409, 422, 429),
+)
+def comment_create(id: int) -> ResponseReturnValue:
+    data = load(CommentIn(), json_body())
+    session, now = writing(), common.now()
+    present.visible(session, common.runtime().engine, id, common.current_actor())
+    stored = comments.submit(
+        session,
+        id,
+        comments.CommentInput(
+            body=data["body"],
+            author_name=data["author_name"],
+            locality=data["locality"],
+            contact=data["contact"],
+            article=data["article"] or None,
+            channel="online",
+        ),
+        now,
+    )
+    common.commit()
+    body = ReceiptOut().dump(
+        {
+            "receipt": stored.receipt,
+            "received_at": stored.received_at,
+            "consultation": id,
+            "article": data["article"] or None,
+        }
+    )
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.receipt", receipt=stored.receipt)
+    return response
+
+
+@bp.route("/receipts/<receipt>")
+@document(
+    summary="The status of an opinion and the response to it, without personal data",
+    tag="comments",
+    responses={200: ReceiptStatusOut},
+    errors=(404,),
+)
+def receipt(receipt: str) -> ResponseReturnValue:
+    session = common.db()
+    found = comments.by_receipt(session, receipt)
+    return jsonify(ReceiptStatusOut().dump(present.receipt_status(session, found)))
+
+
+@bp.route("/consultations/<int:id>/comments")
+@document(
+    summary="The opinions of a consultation, with personal data (staff of its organization)",
+    tag="comments",
+    query=CommentQuery,
+    responses={200: CommentPageOut},
+    errors=(403, 404, 422),
+)
+@staff_only
+def comment_list(id: int) -> ResponseReturnValue:
+    query = load(CommentQuery(), query_args())
+    session, actor = common.db(), common.current_actor()
+    item = common.runtime().engine.get(session, id)
+    if not actor.has_role(item.organization_id, *comments.READ_ROLES):
+        raise Forbidden(_("Your role does not give access to this consultation."))
+    flt = comments.CommentFilter(
+        **{k: query[k] for k in ("disposition", "article", "locality", "channel", "q")}
+    )
+    rows, total = comments.search(session, id, flt, page=query["page"], per_page=query["per_page"])
+    numbers = present.article_numbers(session, id)
+    return jsonify(
+        CommentPageOut().dump(
+            {
+                "items": [present.staff_comment(r, numbers) for r in rows],
+                "page": query["page"],
+                "per_page": query["per_page"],
+                "total": total,
+            }
+        )
+    )
+
+
+@bp.route("/comments/<int:id>", methods=["PATCH"])
+@document(
+    summary="Give an opinion its disposition, reason and response (reviewer)",
+    tag="comments",
+    description="Allowed from the moment an opinion arrives until the synthesis is "
+    "submitted. not_accepted needs a reason (giải trình).",
+    body=ReviewIn,
+    responses={200: StaffCommentOut},
+    errors=(400, 403, 404, 409, 422),
+)
+@staff_only
+def comment_review(id: int) -> ResponseReturnValue:
+    data = load(ReviewIn(), json_body())
+    session, runtime = writing(), common.runtime()
+    reviewed = comments.review(
+        session,
+        runtime.engine,
+        id,
+        common.current_actor(),
+        common.now(),
+        disposition=data["disposition"],
+        reason=data["reason"],
+        response=data["response"],
+        group=data["group"],
+    )
+    common.commit()
+    numbers = present.article_numbers(session, reviewed.consultation_id)
+    return jsonify(StaffCommentOut().dump(present.staff_comment(reviewed, numbers)))

@@ -1,0 +1,171 @@
+"""Staff login and logout (sessions, CSRF, hashed passwords) and the error pages.
+
+Passwords are checked by :func:`consult.services.users.authenticate`; this module only keeps
+the logged-in user in the session. Citizens never log in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from consult.errors import ConsultError
+from consult.extensions import limiter, login_manager
+from consult.i18n import _, lazy
+from consult.models import User
+from consult.services import users
+from consult.web import common
+from consult.web.forms import LoginForm, LogoutForm
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginUser(UserMixin):
+    """The session's view of a staff account; ``user`` is the database row."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def get_id(self) -> str:
+        return str(self.user.id)
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.user.is_active)
+
+
+def load_user(user_id: str) -> LoginUser | None:
+    if not user_id.isdigit():
+        return None
+    user = common.db().get(User, int(user_id))
+    return LoginUser(user) if user is not None and user.is_active else None
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """``target`` when it is a path on this site, else ``default`` (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_WRITE_LIMIT"], methods=["POST"])
+def login() -> Any:
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(form.next.data, url_for("staff.dashboard")))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = users.authenticate(
+                common.db(), form.username.data or "", form.password.data or ""
+            )
+        except ConsultError as exc:
+            form.password.errors = [exc.message]
+            status = 401
+        else:
+            login_user(LoginUser(user))
+            flash(_("Welcome, %(name)s.", name=user.full_name or user.username), "success")
+            return redirect(safe_next(form.next.data, url_for("staff.dashboard")))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Response:
+    form = LogoutForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("You are logged out."), "success")
+    return redirect(url_for("public.index"))
+
+
+def logout_form() -> LogoutForm:
+    return LogoutForm()
+
+
+# --- error pages ----------------------------------------------------------------------------
+
+_TITLES = {
+    400: lazy("The request could not be understood"),
+    403: lazy("You may not do this"),
+    404: lazy("Page not found"),
+    405: lazy("Not allowed this way"),
+    409: lazy("Not possible now"),
+    413: lazy("Too large"),
+    422: lazy("Some fields are not valid"),
+    429: lazy("Too many requests"),
+    500: lazy("Something went wrong"),
+}
+_MESSAGES = {
+    400: lazy("Please go back, reload the page and try again."),
+    403: lazy("Your role does not allow this page or action."),
+    404: lazy("The address may be mistyped, or the page has been removed."),
+    429: lazy(
+        "You sent too many opinions in a short time. Please wait a few minutes and try "
+        "again; what you wrote is still in your browser's previous page."
+    ),
+    500: lazy("The error was recorded. Please try again in a moment."),
+}
+
+
+def error_page(status: int, message: str | None = None) -> tuple[str, int]:
+    title = _TITLES.get(status, _TITLES[500])
+    text = message or _MESSAGES.get(status) or ""
+    return render_template("error.html", status=status, title=title, message=text), status
+
+
+def _http_error(exc: HTTPException) -> Any:
+    if request.path.startswith("/api/"):
+        return exc  # the JSON API answers its own errors
+    return error_page(exc.code or 500)
+
+
+def _csrf_error(exc: CSRFError) -> Any:
+    if request.path.startswith("/api/"):
+        return exc
+    return error_page(
+        400,
+        _(
+            "The form had expired or was sent from elsewhere (missing "
+            "security token). Reload the page and send it again."
+        ),
+    )
+
+
+def consult_error_page(exc: ConsultError) -> tuple[str, int]:
+    """A domain error no view handled itself (registered on the web blueprints only)."""
+    return error_page(exc.status, exc.message)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    app.jinja_env.globals["logout_form"] = logout_form
+    app.register_error_handler(CSRFError, _csrf_error)
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _http_error)

@@ -1,0 +1,114 @@
+"""A citizen on a phone and a reviewer at a desk, in Debian's Chromium (Playwright for Python).
+
+The app runs in a background thread on a free port; no browser is downloaded. A missing
+Chromium fails these tests: install it with ``apt-get install -y chromium``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from consult.models import Organization
+from consult.runtime import Runtime
+from tests.conftest import PASSWORD
+from tests.helpers import start, take
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def live_url(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. "
+            "Run `apt-get install -y chromium` (as root), then run the tests again."
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_id(runtime: Runtime, commune: Organization) -> int:
+    consultation_id = start(runtime, commune, title="Quy chế thực hiện dân chủ xã Đông Sơn")
+    take(runtime, consultation_id, "start_posting", "tuphap")
+    return consultation_id
+
+
+def test_citizen_comments_on_a_phone_and_the_reviewer_finds_it(
+    browser: Browser, live_url: str, open_id: int
+) -> None:
+    opinion = "Đề nghị công khai dự toán ngân sách tại nhà văn hóa từng thôn."
+
+    # A citizen on a phone: read the draft, comment on article 3, keep the receipt code.
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="vi-VN")
+    page = phone.new_page()
+    page.goto(f"{live_url}/consultations/{open_id}")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.locator(".window-open")).to_contain_text("24:00 ngày 21/03/2024")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator("#dieu-3").get_by_role("link", name=re.compile("Góp ý điều này")).click()
+    expect(page).to_have_url(re.compile(rf"/consultations/{open_id}/comment\?article=3$"))
+    expect(page.get_by_label("Bạn góp ý cho điều nào?")).to_have_value("3")
+    page.get_by_label("Nội dung góp ý").fill(opinion)
+    page.get_by_label("Họ và tên (không bắt buộc)").fill("Nguyễn Văn Tám")
+    page.get_by_label("Thôn, tổ dân phố (không bắt buộc)").select_option("Thôn Đồng Bông")
+    page.get_by_role("button", name="Gửi góp ý").click()
+    expect(page).to_have_url(re.compile(r"/receipts/[A-Z2-9]{4}-[A-Z2-9]{4}$"))
+    receipt = page.locator("#receipt-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", receipt)
+    expect(page.locator("body")).not_to_contain_text("Nguyễn Văn Tám")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.close()
+
+    # The reviewer logs in, opens the opinions, filters on article 3 and sees the name.
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = desk.new_page()
+    page.goto(f"{live_url}/staff/consultations/{open_id}")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.get_by_label("Tên đăng nhập").fill("mttq")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(re.compile(rf"/staff/consultations/{open_id}$"))
+    page.get_by_role("link", name="Tất cả ý kiến, lọc và xử lý").click()
+    page.get_by_label("Điều", exact=True).select_option("3")
+    page.get_by_role("button", name="Lọc", exact=True).click()
+    expect(page).to_have_url(re.compile(r"article=3"))
+    found = page.locator("article.opinion")
+    expect(found).to_have_count(1)
+    expect(found).to_contain_text(opinion)
+    expect(found).to_contain_text("Nguyễn Văn Tám")
+    expect(found).to_contain_text("Thôn Đồng Bông")
+    expect(found).to_contain_text(receipt)
+    desk.close()
