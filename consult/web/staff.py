@@ -119,6 +119,7 @@ def dashboard() -> str:
                     "workflow": definition.title,
                     "options": engine.options(session, item, actor, now),
                     "window": comments.comment_window(session, item.id),
+                    "publication": _publication_due(session, item.id, now),
                 }
             )
     ordered = sorted(groups.values(), key=lambda g: (g["final"], g["order"]))
@@ -135,6 +136,19 @@ def dashboard() -> str:
         can_draft=can_draft,
         actor=actor,
     )
+
+
+def _publication_due(session: Any, consultation_id: int, now: Any) -> dict[str, Any] | None:
+    """An issued decision not yet published: its deadline (5 working days, Art. 12(3))."""
+    calendar = common.runtime().calendar
+    for document in consultations.documents(session, consultation_id, published_only=False):
+        if document.type in notifications.PUBLISHED_TYPES and document.published_on is None:
+            return {
+                "document": document,
+                "deadline": notifications.publication_deadline(calendar, document),
+                "overdue": notifications.is_publication_overdue(calendar, document, now),
+            }
+    return None
 
 
 @bp.route("/notices/read", methods=["POST"])

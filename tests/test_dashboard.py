@@ -1,0 +1,48 @@
+"""The staff dashboard tells the clerk when an issued decision must be published."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from flask.testing import FlaskClient
+
+from consult.models import Organization
+from consult.runtime import Runtime
+from tests.conftest import PASSWORD, Clock
+from tests.helpers import start, take
+
+
+def login(client: FlaskClient, username: str) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token is not None
+    response = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)}
+    )
+    assert response.status_code == 302
+
+
+def test_the_clerk_sees_the_publication_deadline_then_the_overdue_flag(
+    runtime: Runtime, commune: Organization, clock: Clock, client: FlaskClient
+) -> None:
+    cid = start(runtime, commune)
+    take(runtime, cid, "start_posting", "tuphap")
+    clock.set(datetime(2024, 3, 25, 2, 0, tzinfo=UTC))  # Mon 25/03/2024 09:00 in Vietnam
+    runtime.engine.reconcile(runtime.db, runtime.now())
+    take(runtime, cid, "submit_synthesis", "mttq")
+    [decision] = take(runtime, cid, "issue_decision", "chutich").documents
+    login(client, "vanthu")
+
+    page = client.get("/staff/").get_data(as_text=True)
+    # Five working days after Mon 25/03: Tue 26 … Mon 01/04, 24:00.
+    assert f"{decision.symbol}" in page and "24:00 ngày 01/04/2024" in page
+    assert "tag-overdue" not in page
+
+    clock.set(datetime(2024, 4, 1, 17, 0, tzinfo=UTC))  # 24:00 on 01/04: the deadline passed
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "tag-overdue" in page
+
+    take(runtime, cid, "publish", "vanthu")
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "tag-overdue" not in page and "24:00 ngày 01/04/2024" not in page
