@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -23,20 +24,15 @@ from consult.models import AuditEvent
 GENESIS = "0" * 64
 _CHAIN_LOCK = 0x636F6E73  # "cons"
 _TAIL = "consult.audit_tail"
+_INSERT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
 
 
-def _digest(prev_hash: str, event: AuditEvent) -> str:
+_CHAINED = ("at", "actor_id", "actor", "organization_id", "consultation_id", "action", "detail")
+
+
+def _digest(prev_hash: str, entry: Mapping[str, Any]) -> str:
     body = json.dumps(
-        {
-            "prev": prev_hash,
-            "at": event.at.isoformat(),
-            "actor_id": event.actor_id,
-            "actor": event.actor,
-            "organization_id": event.organization_id,
-            "consultation_id": event.consultation_id,
-            "action": event.action,
-            "detail": event.detail,
-        },
+        {"prev": prev_hash, **{key: entry[key] for key in _CHAINED}, "at": entry["at"].isoformat()},
         sort_keys=True,
         ensure_ascii=False,
         default=str,
@@ -53,7 +49,8 @@ def record(
     organization_id: int | None = None,
     consultation_id: int | None = None,
     detail: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> str:
+    """Append one entry; return its hash."""
     # The chain's tail is read once per transaction, which holds the chain's lock until it
     # ends (SQLite: the write lock; PostgreSQL: the advisory lock); later appends reuse it.
     last = session.info.get(_TAIL)
@@ -61,23 +58,22 @@ def record(
         if is_postgres(session):
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
         query = select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
-        last = session.exec(query).first()
-    entry = AuditEvent(
-        at=ensure_utc(now),
-        actor_id=actor.user_id,
-        actor=actor.username,
-        organization_id=organization_id,
-        consultation_id=consultation_id,
-        action=action,
-        detail=json.loads(json.dumps(detail or {}, default=str)),
-        prev_hash=last or GENESIS,
-        hash="",
-    )
-    entry.hash = _digest(entry.prev_hash, entry)
-    # A Core insert: the log is written, never read back in the same unit of work.
-    session.connection().execute(insert(AuditEvent.__table__), [entry.model_dump(exclude={"id"})])  # type: ignore[attr-defined]
-    session.info[_TAIL] = entry.hash
-    return entry
+        last = session.exec(query).first() or GENESIS
+    entry: dict[str, Any] = {
+        "at": ensure_utc(now),
+        "actor_id": actor.user_id,
+        "actor": actor.username,
+        "organization_id": organization_id,
+        "consultation_id": consultation_id,
+        "action": action,
+        "detail": json.loads(json.dumps(detail or {}, default=str)),
+        "prev_hash": last,
+    }
+    entry["hash"] = _digest(last, entry)
+    # A Core insert: the log is appended, never read back in the same unit of work.
+    session.connection().execute(_INSERT, [entry])
+    session.info[_TAIL] = entry["hash"]
+    return str(entry["hash"])
 
 
 @event.listens_for(Session, "after_commit")
@@ -91,7 +87,7 @@ def verify(session: Session) -> AuditEvent | None:
     """Return the first entry whose chain is broken, or None when the log is intact."""
     prev = GENESIS
     for item in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))):
-        if item.prev_hash != prev or _digest(prev, item) != item.hash:
+        if item.prev_hash != prev or _digest(prev, item.model_dump()) != item.hash:
             return item
         prev = item.hash
     return None

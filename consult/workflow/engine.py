@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -41,6 +41,31 @@ from consult.workflow.registry import EFFECTS, GUARDS
 
 log = logging.getLogger(__name__)
 RECONCILE_BATCH = 200
+
+# The two writes every transition makes, built once (statement building costs more than
+# running them on the hot path of the scheduler's batches).
+_consultation = Consultation.__table__  # type: ignore[attr-defined]
+_CAS = (
+    update(_consultation)
+    .where(
+        _consultation.c.id == bindparam("id_"),
+        _consultation.c.state == bindparam("source"),
+        _consultation.c.version == bindparam("version_"),
+    )
+    .values(
+        state=bindparam("target"), version=bindparam("next_version"), updated_at=bindparam("now")
+    )
+)
+_window = Window.__table__  # type: ignore[attr-defined]
+_CLOSE_WINDOW = (
+    update(_window)
+    .where(
+        _window.c.consultation_id == bindparam("consultation_id_"),
+        _window.c.name == bindparam("name_"),
+        _window.c.closed_at.is_(None),
+    )
+    .values(closed_at=bindparam("now"))
+)
 
 
 @dataclass(frozen=True)
@@ -210,7 +235,14 @@ class Engine:
         actor: Actor,
         payload: dict[str, Any],
         now: datetime,
+        *,
+        windows: list[Window] | None = None,
     ) -> ActionContext:
+        """Take ``action_name`` on the consultation as ``actor`` (see the module docstring).
+
+        ``windows``: the consultation's windows when the caller has loaded them already (the
+        scheduler's batches); otherwise they are read when a rule first needs them.
+        """
         consultation = self.get(session, consultation_id)
         definition = self.definition_of(session, consultation)
         organization = self._organization(session, consultation)
@@ -227,6 +259,8 @@ class Engine:
         ctx = self._context(
             session, definition, action, consultation, organization, actor, clean, now
         )
+        if windows is not None:
+            ctx._windows = list(windows)
         refusal = self._first_refusal(ctx)
         if refusal:
             raise NotAllowedNow(refusal)
@@ -333,15 +367,16 @@ class Engine:
     def _compare_and_set(
         self, session: Session, consultation: Consultation, action: Action, now: datetime
     ) -> None:
-        table = Consultation.__table__  # type: ignore[attr-defined]
         result = session.connection().execute(
-            update(table)
-            .where(
-                table.c.id == consultation.id,
-                table.c.state == action.source,
-                table.c.version == consultation.version,
-            )
-            .values(state=action.target, version=consultation.version + 1, updated_at=now)
+            _CAS,
+            {
+                "id_": consultation.id,
+                "source": action.source,
+                "version_": consultation.version,
+                "target": action.target,
+                "next_version": consultation.version + 1,
+                "now": now,
+            },
         )
         if result.rowcount != 1:
             raise Conflict(
@@ -489,15 +524,9 @@ class Engine:
         for spec in ctx.definition.windows.values():
             if spec.on_close != ctx.action.name:
                 continue
-            table = Window.__table__  # type: ignore[attr-defined]
             result = ctx.session.connection().execute(
-                update(table)
-                .where(
-                    table.c.consultation_id == ctx.consultation_id,
-                    table.c.name == spec.name,
-                    table.c.closed_at.is_(None),
-                )
-                .values(closed_at=ctx.now)
+                _CLOSE_WINDOW,
+                {"consultation_id_": ctx.consultation_id, "name_": spec.name, "now": ctx.now},
             )
             if result.rowcount != 1:
                 raise Conflict(_("This window was already closed."))
@@ -534,24 +563,47 @@ class Engine:
         applied: list[Transition] = []
         for start in range(0, len(due), RECONCILE_BATCH):
             batch = due[start : start + RECONCILE_BATCH]
-            with write_session(db) as session:
-                # Load the batch's consultations at once; take() then finds them in the session.
-                ids = [consultation_id for consultation_id, _action in batch]
-                loaded = list(  # noqa: F841  (the session's identity map holds them weakly)
-                    session.exec(select(Consultation).where(col(Consultation.id).in_(ids)))
+            try:
+                with write_session(db) as session:
+                    applied.extend(self._apply_batch(session, batch, now, strict=True))
+            except (Conflict, NotAllowedNow):
+                # Someone else took one of them first: redo this batch one by one, skipping
+                # what is no longer due. Rare (several schedulers), so the fast path is optimistic.
+                for item in batch:
+                    with write_session(db) as session:
+                        applied.extend(self._apply_batch(session, [item], now, strict=False))
+        return applied
+
+    def _apply_batch(
+        self, session: Session, batch: list[tuple[int, str]], now: datetime, *, strict: bool
+    ) -> list[Transition]:
+        """Take each due system action in one transaction; the batch's rows are read at once."""
+        ids = [consultation_id for consultation_id, _action in batch]
+        loaded = list(session.exec(select(Consultation).where(col(Consultation.id).in_(ids))))
+        windows: dict[int, list[Window]] = {cid: [] for cid in ids}
+        for window in session.exec(select(Window).where(col(Window.consultation_id).in_(ids))):
+            windows[window.consultation_id].append(window)
+        applied = []
+        for consultation_id, action_name in batch:
+            try:
+                ctx = self.take(
+                    session,
+                    consultation_id,
+                    action_name,
+                    SYSTEM,
+                    {},
+                    now,
+                    windows=windows[consultation_id],
                 )
-                for consultation_id, action_name in batch:
-                    try:
-                        with session.begin_nested():
-                            ctx = self.take(session, consultation_id, action_name, SYSTEM, {}, now)
-                    except (Conflict, NotAllowedNow) as exc:
-                        log.info("skipped %s on %s: %s", action_name, consultation_id, exc)
-                        continue
-                    applied.append(
-                        Transition(
-                            consultation_id, action_name, ctx.action.source, ctx.action.target
-                        )
-                    )
+            except (Conflict, NotAllowedNow) as exc:
+                if strict:
+                    raise
+                log.info("skipped %s on %s: %s", action_name, consultation_id, exc)
+                continue
+            applied.append(
+                Transition(consultation_id, action_name, ctx.action.source, ctx.action.target)
+            )
+        del loaded  # held until here: the session's identity map keeps objects only weakly
         return applied
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
 
 from consult.i18n import _, current_language
@@ -87,7 +87,18 @@ def all_comments_answered(ctx: ActionContext) -> str | None:
     return None
 
 
-# --- effects --------------------------------------------------------------------------------
+# --- effects -------------------------------------------------------------------------------
+
+_postings = PostingRecord.__table__  # type: ignore[attr-defined]
+_END_DRAFT_POSTINGS = (  # built once: it runs for every scheduled close
+    update(_postings)
+    .where(
+        _postings.c.consultation_id == bindparam("consultation_id_"),
+        _postings.c.what == "draft",
+        _postings.c.ends_on.is_(None),
+    )
+    .values(ends_on=bindparam("ends_on_"))
+)
 
 
 @effect("record_postings")
@@ -122,15 +133,8 @@ def end_postings(ctx: ActionContext) -> None:
     for window in ctx.windows():
         if window.on_close == ctx.action.name:
             end = last_day(ctx, window)
-    table = PostingRecord.__table__  # type: ignore[attr-defined]
     ctx.session.connection().execute(
-        update(table)
-        .where(
-            table.c.consultation_id == ctx.consultation_id,
-            table.c.what == "draft",
-            table.c.ends_on.is_(None),
-        )
-        .values(ends_on=end)
+        _END_DRAFT_POSTINGS, {"consultation_id_": ctx.consultation_id, "ends_on_": end}
     )
 
 
