@@ -163,6 +163,31 @@ def mark_notices_read() -> Any:
     return redirect(safe_next(request.form.get("next"), url_for("staff.dashboard")))
 
 
+@bp.route("/notifications", methods=["GET", "POST"])
+def notification_settings() -> Any:
+    """Each user chooses which notices they receive, by e-mail and on the dashboard."""
+    actor = common.current_actor()
+    assert actor.user_id is not None
+    if request.method == "POST":
+        session = _writing()
+        for kind in notifications.KINDS:
+            notifications.set_preference(
+                session,
+                actor.user_id,
+                kind,
+                email=request.form.get(f"{kind}-email") == "on",
+                in_app=request.form.get(f"{kind}-in_app") == "on",
+            )
+        common.commit()
+        flash(_("Your notification choices are saved."), "success")
+        return redirect(url_for("staff.notification_settings"))
+    return render_template(
+        "staff/notification_settings.html",
+        preferences=notifications.preferences(common.db(), actor.user_id),
+        titles=notifications.KIND_TITLES,
+    )
+
+
 # --- a consultation's file -----------------------------------------------------------------
 
 
