@@ -16,7 +16,8 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from consult.config import load_settings
-from consult.models import AuditEvent, Consultation, Organization, Window
+from consult.models import AuditEvent, Consultation, Organization, User, Window
+from consult.models.notification import Notification
 from consult.runtime import Runtime, build_runtime
 from tests.helpers import start, take
 
@@ -106,6 +107,17 @@ def closes_applied(runtime: Runtime, ids: list[int]) -> int:
         return int(session.exec(query).one())
 
 
+def notices(runtime: Runtime, ids: list[int]) -> list[tuple[str, str, int | None]]:
+    """(kind, username, consultation) of every notice queued for these consultations."""
+    with Session(runtime.db) as session:
+        query = (
+            select(Notification.kind, User.username, Notification.consultation_id)
+            .join(User, col(User.id) == col(Notification.user_id))
+            .where(col(Notification.consultation_id).in_(ids))
+        )
+        return sorted((kind, name, cid) for kind, name, cid in session.exec(query))
+
+
 def test_a_scheduler_stopped_during_the_window_closes_it_once_after_restart(
     live: Runtime, commune: Organization, spawn: Spawn
 ) -> None:
@@ -123,6 +135,14 @@ def test_a_scheduler_stopped_during_the_window_closes_it_once_after_restart(
     assert wait_for(lambda: closes_applied(live, ids) == 1, timeout=20)
     time.sleep(2.5)  # further passes change nothing
     assert closes_applied(live, ids) == 1
+    # One set of notices: the closing to the reviewer and the drafter, each once (the window
+    # was also within a day of its end, so each got the two reminders once as well).
+    queued = notices(live, ids)
+    assert len(queued) == len(set(queued))
+    assert [(k, u) for k, u, _cid in queued if k == "window_closed"] == [
+        ("window_closed", "mttq"),
+        ("window_closed", "tuphap"),
+    ]
     with Session(live.db) as session:
         assert session.get(Consultation, ids[0]).state == "synthesis"
         window = session.exec(
@@ -146,3 +166,6 @@ def test_two_scheduler_processes_never_apply_a_transition_twice(
             select(Consultation.version).where(col(Consultation.id).in_(ids))
         ).all()
         assert versions == [3] * 6  # created 1, posted 2, closed 3: once each
+    queued = notices(live, ids)
+    assert len(queued) == len(set(queued))
+    assert sum(1 for kind, _user, _cid in queued if kind == "window_closed") == 6 * 2

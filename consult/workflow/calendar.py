@@ -438,6 +438,14 @@ def format_deadline(instant: datetime, tz: ZoneInfo = VN_TZ, lang: str = "vi") -
     return f"{clock} {joiner} {_dmy(day)}"
 
 
+def format_moment(instant: datetime, tz: ZoneInfo = VN_TZ, lang: str = "vi") -> str:
+    """Render a starting instant: local midnight stays "00:00 ngày 04/03/2024"."""
+    _require_aware(instant)
+    local = instant.astimezone(tz)
+    joiner = "on" if lang.lower().startswith("en") else "ngày"
+    return f"{local.hour:02d}:{local.minute:02d} {joiner} {_dmy(local.date())}"
+
+
 def days_left(now: datetime, closes_at: datetime, tz: ZoneInfo = VN_TZ) -> int:
     """Vietnam calendar days from today up to and including the last day of a period that
     ends (exclusively) at ``closes_at``: 1 on the last day, 0 once closed."""
