@@ -46,3 +46,26 @@ def test_the_clerk_sees_the_publication_deadline_then_the_overdue_flag(
     take(runtime, cid, "publish", "vanthu")
     page = client.get("/staff/").get_data(as_text=True)
     assert "tag-overdue" not in page and "24:00 ngày 01/04/2024" not in page
+
+
+def test_the_seed_commune_consultation_shows_its_short_posting_as_a_warning(
+    runtime: Runtime, client: FlaskClient
+) -> None:
+    from sqlmodel import Session, select
+
+    from consult import demo
+    from consult.models import Consultation
+
+    demo.load(runtime)
+    with Session(runtime.db) as session:
+        commune_2024, agency_2024 = (
+            session.exec(select(Consultation).where(Consultation.workflow_id == w)).first()
+            for w in ("qcdc-ubnd-xa", "qcdc-co-quan")
+        )
+    login(client, "chutich")
+    page = client.get(f"/staff/consultations/{commune_2024.id}").get_data(as_text=True)
+    assert "01/03/2024" in page and "21/03/2024" in page
+    warning = page.split('class="alert alert-warning"', 1)[1].split("</div>", 1)[0]
+    assert "20" in warning and "30" in warning and "Điều 11(11), Điều 13(2)" in warning
+    agency = client.get(f"/staff/consultations/{agency_2024.id}").get_data(as_text=True)
+    assert 'class="alert alert-warning"' not in agency
