@@ -97,3 +97,26 @@ def test_the_seed_commune_posting_carries_a_compliance_warning(consult, database
     assert "20 days (01/03/2024 to 21/03/2024)" in warning
     assert "30 consecutive days of Luật 10/2022/QH15, Điều 11(11), Điều 13(2)" in warning
     assert found["qcdc-ubnd-xa", "consulting"] == []  # planned for 30 days
+
+
+def test_after_the_demo_the_api_lists_the_seed_consultations_with_their_documents(
+    consult,
+    app,
+    client,  # type: ignore[no-untyped-def]
+) -> None:
+    consult("demo")
+    listed = client.get("/api/v1/consultations").get_json()["items"]
+    documents = {
+        d["symbol"]: d["issued_on"]
+        for c in listed
+        if c["state"] == "in_force"
+        for d in c["documents"]
+    }
+    assert documents == {
+        "127/KH-UBND": "2024-01-30",
+        "156/QĐ-UBND": "2024-02-26",
+        "170/KH-UBND": "2024-02-28",
+        "174/KH-UBND": "2024-03-01",
+        "268/QĐ-UBND": "2024-03-25",
+        "277/KH-UBND": "2024-03-28",
+    }

@@ -68,6 +68,12 @@ def consultation_list() -> ResponseReturnValue:
     engine, now = common.runtime().engine, common.now()
     items = [
         present.summary(session, engine, c, now, comment_count=counts.get(c.id or 0, 0))
+        | {
+            "documents": [
+                present.document(d)
+                for d in consultations.documents(session, c.id or 0, published_only=True)
+            ]
+        }
         for c in found
     ]
     return jsonify(ConsultationListOut().dump({"items": items, "total": len(items)}))

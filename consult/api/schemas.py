@@ -282,10 +282,11 @@ class ConsultationSummaryOut(Schema):
     window = fields.Nested(WindowOut, allow_none=True)
     accepts_comments = fields.Boolean()
     comment_count = fields.Integer()
+    documents = fields.List(fields.Nested(DocumentOut))
+    """In a list: the published documents; in one consultation's detail, what the caller may see."""
 
 
 class ConsultationOut(ConsultationSummaryOut):
-    documents = fields.List(fields.Nested(DocumentOut))
     actions = fields.List(fields.Nested(ActionOut))
     articles = fields.List(fields.Nested(ArticleOut))
 
