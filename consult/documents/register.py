@@ -10,17 +10,57 @@ transaction gives its number back (no gap).
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date, datetime
+from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from consult.config import ROOT
 from consult.errors import Invalid
 from consult.i18n import _
 from consult.models import Document, Organization, RegisterCounter
 
 SHARED_SERIES = "*"
+SCHEMES = ("single", "per_type")
+CONFIG_FILE = ROOT / "config" / "register.toml"
+
+
+# --- the scheme, set per organization in config/register.toml -------------------------------
+
+
+def configured_schemes(path: Path | None = None) -> dict[str, str]:
+    """``{organization code: scheme}`` from the config file (empty when there is none)."""
+    path = path or CONFIG_FILE
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    schemes = data.get("schemes", {})
+    for code, scheme in schemes.items():
+        if scheme not in SCHEMES:
+            raise ValueError(
+                f"{path}: scheme of {code!r} must be one of {', '.join(SCHEMES)}, not {scheme!r}"
+            )
+    return {str(code): str(scheme) for code, scheme in schemes.items()}
+
+
+def apply_configured_scheme(
+    session: Session, organization: Organization, path: Path | None = None
+) -> str | None:
+    """Copy the configured scheme onto the organization (the column is what numbering reads).
+
+    Returns the new scheme when it changed, else None. Numbers already given stay; from now
+    on the new counters skip any number and symbol the old scheme has taken this year.
+    """
+    scheme = configured_schemes(path).get(organization.code)
+    if scheme is None or scheme == organization.register_scheme:
+        return None
+    organization.register_scheme = scheme
+    session.add(organization)
+    return scheme
 
 
 def series_for(organization: Organization, doc_type: str) -> str:
@@ -32,10 +72,14 @@ def format_number(number: int) -> str:
     return f"{number:02d}"
 
 
+def symbol_code(doc_type: str, issuer_code: str) -> str:
+    """``QĐ-UBND``; a letter (công văn) has no type code: ``UBND``."""
+    return issuer_code if doc_type in ("", "CV") else f"{doc_type}-{issuer_code}"
+
+
 def format_symbol(number: int, doc_type: str, issuer_code: str) -> str:
     """``05/QĐ-UBND``; a letter (công văn) has no type code: ``05/UBND``."""
-    code = issuer_code if doc_type in ("", "CV") else f"{doc_type}-{issuer_code}"
-    return f"{format_number(number)}/{code}"
+    return f"{format_number(number)}/{symbol_code(doc_type, issuer_code)}"
 
 
 def _ensure_counter(session: Session, organization_id: int, year: int, series: str) -> None:
@@ -87,6 +131,65 @@ def _raise_counter_to(
     )
 
 
+def taken_by(
+    session: Session, organization: Organization, doc_type: str, number: int, year: int
+) -> Document | None:
+    """The document already holding this number and symbol in ``year``, if any: the register
+    warns before, and refuses at, recording a duplicate."""
+    assert organization.id is not None
+    symbol = format_symbol(number, doc_type, organization.code)
+    return (
+        find(session, organization.id, year, symbol)
+        or session.exec(
+            select(Document).where(
+                Document.organization_id == organization.id,
+                Document.year == year,
+                Document.series == series_for(organization, doc_type),
+                Document.number == number,
+            )
+        ).first()
+    )
+
+
+def duplicate_message(taken: Document) -> str:
+    return _(
+        "Number %(number)s of %(year)s is already given to %(symbol)s (%(subject)s).",
+        number=format_number(taken.number),
+        year=taken.year,
+        symbol=taken.symbol,
+        subject=taken.subject,
+    )
+
+
+def entries(session: Session, organization_id: int, year: int) -> list[Document]:
+    """The register of one year: every number given, in the order of the series."""
+    query = select(Document).where(
+        Document.organization_id == organization_id, Document.year == year
+    )
+    return list(
+        session.exec(query.order_by(col(Document.series), col(Document.number), col(Document.id)))
+    )
+
+
+def years(session: Session, organization_id: int) -> list[int]:
+    query = (
+        select(Document.year)
+        .where(Document.organization_id == organization_id)
+        .group_by(col(Document.year))
+    )
+    return sorted({int(y) for y in session.exec(query)}, reverse=True)
+
+
+def next_number(session: Session, organization: Organization, doc_type: str, year: int) -> int:
+    """The number the next allocation would give (for display; allocation alone is binding)."""
+    query = select(func.max(RegisterCounter.last_number)).where(
+        RegisterCounter.organization_id == organization.id,
+        RegisterCounter.year == year,
+        RegisterCounter.series == series_for(organization, doc_type),
+    )
+    return int(session.exec(query).one() or 0) + 1
+
+
 def find(session: Session, organization_id: int, year: int, symbol: str) -> Document | None:
     query = select(Document).where(
         Document.organization_id == organization_id,
@@ -109,6 +212,7 @@ def record(
     signer_name: str = "",
     signer_title: str = "",
     action: str = "",
+    kind: str = "",
 ) -> Document:
     """Enter a document in the register: with the next number, or with ``number`` given by hand
     for a document signed on paper (refused when that number and symbol are already taken)."""
@@ -118,31 +222,18 @@ def record(
     by_hand = number is not None
     if number is None:
         number = allocate(session, organization, doc_type, year)
+        # After a change of scheme within a year, the new counter may reach a number and
+        # symbol the old one gave: skip it rather than fail.
+        while taken_by(session, organization, doc_type, number, year) is not None:
+            number = allocate(session, organization, doc_type, year)
     else:
         if number < 1:
             raise Invalid(
                 _("A document number starts at 1."), fields={"number": _("Must be 1 or more.")}
             )
-        symbol = format_symbol(number, doc_type, organization.code)
-        taken = (
-            find(session, organization.id, year, symbol)
-            or session.exec(
-                select(Document).where(
-                    Document.organization_id == organization.id,
-                    Document.year == year,
-                    Document.series == series,
-                    Document.number == number,
-                )
-            ).first()
-        )
+        taken = taken_by(session, organization, doc_type, number, year)
         if taken is not None:
-            message = _(
-                "Number %(number)s of %(year)s is already given to %(symbol)s (%(subject)s).",
-                number=format_number(number),
-                year=year,
-                symbol=taken.symbol,
-                subject=taken.subject,
-            )
+            message = duplicate_message(taken)
             raise Invalid(message, fields={"number": message})
         _raise_counter_to(session, organization, year, series, number)
     document = Document(
@@ -160,6 +251,7 @@ def record(
         action=action,
         recorded_by_hand=by_hand,
         created_at=now,
+        kind=kind,
     )
     session.add(document)
     session.flush()

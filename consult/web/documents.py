@@ -1,0 +1,314 @@
+"""Staff pages for official documents (``/staff/documents``) and the register
+(``/staff/register``), and the public download of signed copies.
+
+A consultation's documents page lists the procedure's documents in order: each can be read
+as HTML and downloaded as DOCX (numbered, or as an unnumbered draft), numbered by the records
+office, and given its signed scan. The register lists every number of a year, takes documents
+signed on paper, and warns before a duplicate. The periodic report and the quarterly
+disclosure list are here too.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from sqlmodel import Session
+
+from consult.documents import docx_reader, kinds, records, render, signed
+from consult.documents import facts as facts_module
+from consult.errors import ConsultError, Forbidden, NotFound
+from consult.i18n import _
+from consult.models import Consultation, Document, Organization
+from consult.services import comments
+from consult.web import common
+from consult.web.auth import consult_error_page
+from consult.web.document_forms import (
+    NumberKindForm,
+    SignedCopyForm,
+    parse_day,
+    parse_number,
+)
+from consult.web.staff import require_staff
+
+bp = Blueprint("documents", __name__, url_prefix="/staff")
+bp.before_request(require_staff)
+bp.register_error_handler(ConsultError, consult_error_page)
+public_bp = Blueprint("public_documents", __name__)
+public_bp.register_error_handler(ConsultError, consult_error_page)
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _today() -> date:
+    return common.runtime().calendar.local_date(common.now())
+
+
+def _writing() -> Session:
+    common.db().commit()
+    return common.writing()
+
+
+def _consultation(consultation_id: int) -> Consultation:
+    consultation = common.runtime().engine.get(common.db(), consultation_id)
+    if not common.current_actor().has_role(consultation.organization_id, *comments.READ_ROLES):
+        raise Forbidden(_("Your role does not give access to this consultation."))
+    return consultation
+
+
+def _kind(key: str) -> kinds.Kind:
+    kind = kinds.get(key)
+    if kind is None:
+        raise NotFound(_("Unknown document kind %(kind)s.", kind=key))
+    return kind
+
+
+def _organization() -> Organization:
+    """The staff member's organization (``?org=CODE`` chooses among several)."""
+    actor, session = common.current_actor(), common.db()
+    code = request.args.get("org")
+    for organization_id in sorted(actor.roles_by_org):
+        organization = session.get(Organization, organization_id)
+        if organization is not None and (not code or organization.code == code):
+            return organization
+    raise NotFound(_("Unknown organization %(code)s.", code=code or ""))
+
+
+def _is_clerk(organization_id: int) -> bool:
+    return common.current_actor().has_role(organization_id, *records.WRITE_ROLES)
+
+
+# --- a consultation's documents --------------------------------------------------------------
+
+
+@bp.route("/documents/consultations/<int:consultation_id>")
+def consultation_documents(consultation_id: int) -> str:
+    session, item = common.db(), _consultation(consultation_id)
+    facts = facts_module.gather(session, item)
+    copies = signed.current_for(session, [d.id for d in facts.documents.values() if d.id])
+    rows = []
+    for kind in kinds.KINDS:
+        document = facts.document(kind.key)
+        rows.append(
+            {
+                "kind": kind,
+                "document": document,
+                "signed_copy": copies.get(document.id or 0) if document else None,
+            }
+        )
+    number_form = NumberKindForm(formdata=None, data={"issued_on": _today().isoformat()})
+    return render_template(
+        "documents/consultation.html",
+        consultation=item,
+        rows=rows,
+        clerk=_is_clerk(item.organization_id),
+        number_form=number_form,
+        upload_form=SignedCopyForm(formdata=None),
+    )
+
+
+def _generate(consultation_id: int, key: str) -> render.Generated:
+    item, kind = _consultation(consultation_id), _kind(key)
+    facts = facts_module.gather(common.db(), item)
+    return render.render_docx(facts, kind, _today())
+
+
+@bp.route("/documents/consultations/<int:consultation_id>/<key>")
+def view(consultation_id: int, key: str) -> str:
+    generated = _generate(consultation_id, key)
+    copy = signed.current(common.db(), generated.document.id or 0) if generated.document else None
+    return render_template(
+        "documents/view.html",
+        consultation=_consultation(consultation_id),
+        generated=generated,
+        blocks=docx_reader.blocks(generated.content),
+        copy=copy,
+    )
+
+
+@bp.route("/documents/consultations/<int:consultation_id>/<key>/docx")
+def download(consultation_id: int, key: str) -> ResponseReturnValue:
+    generated = _generate(consultation_id, key)
+    return send_file(
+        io.BytesIO(generated.content),
+        mimetype=DOCX_MIME,
+        as_attachment=True,
+        download_name=generated.filename,
+    )
+
+
+@bp.route("/documents/consultations/<int:consultation_id>/<key>/number", methods=["POST"])
+def number(consultation_id: int, key: str) -> ResponseReturnValue:
+    session = _writing()
+    item = _consultation(consultation_id)
+    form = NumberKindForm()
+    back = url_for("documents.consultation_documents", consultation_id=consultation_id)
+    if not form.validate_on_submit():
+        flash(_("The form had expired; send it again."), "error")
+        return redirect(back)
+    try:
+        document = records.number_kind(
+            session,
+            item,
+            key,
+            common.current_actor(),
+            common.now(),
+            issued_on=parse_day(form.issued_on.data),
+            number=parse_number(form.number.data),
+        )
+        symbol = document.symbol
+        common.commit()
+    except Forbidden:
+        session.rollback()
+        raise
+    except ConsultError as exc:
+        session.rollback()
+        flash(" ".join(str(m) for m in exc.fields.values()) or exc.message, "error")
+        return redirect(back)
+    flash(_("Recorded: %(symbols)s.", symbols=symbol), "success")
+    return redirect(back)
+
+
+# --- signed copies ---------------------------------------------------------------------------
+
+
+def _document(document_id: int) -> Document:
+    document = common.db().get(Document, document_id)
+    if document is None:
+        abort(404)
+    return document
+
+
+@bp.route("/documents/<int:document_id>/signed", methods=["POST"])
+def upload_signed(document_id: int) -> ResponseReturnValue:
+    session = _writing()
+    document = _document(document_id)
+    form = SignedCopyForm()
+    back = (
+        url_for("documents.consultation_documents", consultation_id=document.consultation_id)
+        if document.consultation_id
+        else url_for("documents.register_page", year=document.year)
+    )
+    if not form.validate_on_submit():
+        flash(_("The form had expired; send it again."), "error")
+        return redirect(back)
+    upload = form.file.data
+    try:
+        if upload is None or not getattr(upload, "filename", ""):
+            from consult.errors import Invalid
+
+            raise Invalid(_("Choose the PDF file to upload."))
+        copy = signed.store(
+            session,
+            document,
+            upload.read(signed.MAX_BYTES + 1),
+            original_name=upload.filename or "",
+            actor=common.current_actor(),
+            now=common.now(),
+            instance_dir=common.runtime().settings.instance_dir,
+            publish=bool(form.publish.data),
+        )
+        digest, symbol = copy.sha256, document.symbol
+        common.commit()
+    except Forbidden:
+        session.rollback()
+        raise
+    except ConsultError as exc:
+        session.rollback()
+        flash(" ".join(str(m) for m in exc.fields.values()) or exc.message, "error")
+        return redirect(back)
+    flash(
+        _("Signed copy of %(symbol)s saved; SHA-256 %(sha)s.", symbol=symbol, sha=digest), "success"
+    )
+    return redirect(back)
+
+
+def _send_copy(document: Document) -> ResponseReturnValue:
+    copy = signed.current(common.db(), document.id or 0)
+    if copy is None:
+        abort(404)
+    path = signed.path_of(copy, common.runtime().settings.instance_dir)
+    if not path.exists():
+        abort(404)
+    name = render.fold_symbol(document.symbol) + ".pdf"
+    # Scans are small (signed.MAX_BYTES): read them whole rather than hold a file open.
+    response = send_file(
+        io.BytesIO(path.read_bytes()), mimetype="application/pdf", download_name=name
+    )
+    response.headers["X-Content-SHA256"] = copy.sha256
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/documents/<int:document_id>/signed.pdf")
+def signed_pdf(document_id: int) -> ResponseReturnValue:
+    document = _document(document_id)
+    if not common.current_actor().has_role(document.organization_id, *comments.READ_ROLES):
+        raise Forbidden(_("Your role does not give access to this consultation."))
+    return _send_copy(document)
+
+
+@public_bp.route("/documents/<int:document_id>/signed.pdf")
+def public_signed_pdf(document_id: int) -> ResponseReturnValue:
+    """The published version of a document, for anyone."""
+    document = _document(document_id)
+    if not signed.is_public(common.db(), document):
+        abort(404)
+    return _send_copy(document)
+
+
+@public_bp.route("/documents/<int:document_id>/download")
+def public_download(document_id: int) -> ResponseReturnValue:
+    """A published document for anyone: its signed copy, or until one is uploaded the
+    generated DOCX (unsigned)."""
+    session = common.db()
+    document = _document(document_id)
+    if not signed.is_public(session, document):
+        abort(404)
+    if signed.current(session, document_id) is not None:
+        return _send_copy(document)
+    kind = kinds.kind_of(document)
+    consultation = (
+        session.get(Consultation, document.consultation_id) if document.consultation_id else None
+    )
+    if kind is None or consultation is None:
+        abort(404)
+    generated = render.render_docx(facts_module.gather(session, consultation), kind, _today())
+    return send_file(
+        io.BytesIO(generated.content),
+        mimetype=DOCX_MIME,
+        as_attachment=True,
+        download_name=generated.filename,
+    )
+
+
+def signed_copies_of(documents: list[Document]) -> list[dict[str, Any]]:
+    """For the public consultation page: each published document's signed copy, if any."""
+    session = common.db()
+    copies = signed.current_for(session, [d.id for d in documents if d.id])
+    return [
+        {"document": d, "signed_copy": copies[d.id]}
+        for d in documents
+        if d.id in copies and signed.is_public(session, d)
+    ]
+
+
+def init_app(app: Flask) -> None:
+    from consult.web import register_pages  # noqa: F401  (its routes are on this blueprint)
+
+    app.register_blueprint(bp)
+    app.register_blueprint(public_bp)
+    app.jinja_env.globals["signed_copies_of"] = signed_copies_of

@@ -1,0 +1,185 @@
+"""Staff pages of the register (``/staff/register``): every number of a year, entering a
+document signed on paper with a warning before a duplicate, the periodic report and the
+quarterly disclosure list. The routes are on the documents blueprint."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+
+from consult.documents import disclosures, kinds, records, register, signed
+from consult.documents import report as periodic
+from consult.errors import ConsultError, Forbidden
+from consult.i18n import _
+from consult.models import Document
+from consult.web import common
+from consult.web.document_forms import HandEntryForm, parse_day, parse_number
+from consult.web.documents import DOCX_MIME, _is_clerk, _organization, _today, _writing, bp
+
+# --- the register ----------------------------------------------------------------------------
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register_page() -> ResponseReturnValue:
+    session = _writing() if request.method == "POST" else common.db()
+    organization = _organization()
+    assert organization.id is not None
+    year = request.args.get("year", type=int) or _today().year
+    clerk = _is_clerk(organization.id)
+    form = HandEntryForm(data={"issued_on": _today().isoformat()})
+    form.fill_choices()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                document = records.record_by_hand(
+                    session,
+                    organization,
+                    common.current_actor(),
+                    common.now(),
+                    doc_type=form.type.data or "",
+                    issued_on=parse_day(form.issued_on.data),
+                    subject=form.subject.data or "",
+                    number=parse_number(form.number.data),
+                    signer_name=form.signer_name.data or "",
+                    signer_title=form.signer_title.data or "",
+                )
+                symbol, year = document.symbol, document.year
+                common.commit()
+            except Forbidden:
+                session.rollback()
+                raise
+            except ConsultError as exc:
+                session.rollback()
+                for name, message in exc.fields.items():
+                    if name in form:
+                        form[name].errors = [*form[name].errors, str(message)]
+                    else:
+                        form.form_errors.append(str(message))
+                if not exc.fields:
+                    form.form_errors.append(exc.message)
+                status = exc.status
+            else:
+                flash(_("Recorded: %(symbols)s.", symbols=symbol), "success")
+                return redirect(url_for("documents.register_page", year=year))
+        else:
+            status = 400 if form.csrf_token.errors else 422
+    entries = register.entries(session, organization.id, year)
+    return render_template(
+        "documents/register.html",
+        organization=organization,
+        year=year,
+        years=sorted({*register.years(session, organization.id), _today().year}, reverse=True),
+        entries=entries,
+        copies=signed.current_for(session, [d.id for d in entries if d.id]),
+        kind_labels={d.id: _kind_label(d) for d in entries},
+        form=form,
+        clerk=clerk,
+        next_number=register.next_number(session, organization, "KH", _today().year),
+    ), status
+
+
+def _kind_label(document: Document) -> str:
+    kind = kinds.kind_of(document)
+    return kind.label if kind else ""
+
+
+@bp.route("/register/check")
+def register_check() -> ResponseReturnValue:
+    """Whether a number is free, for the warning shown as the clerk types (JSON)."""
+    organization = _organization()
+    doc_type = request.args.get("type", "")
+    number = request.args.get("number", type=int)
+    day = request.args.get("issued_on") or ""
+    try:
+        year = date.fromisoformat(day).year if day else _today().year
+    except ValueError:
+        year = _today().year
+    if number is None or number < 1:
+        return jsonify({"available": None, "message": ""})
+    taken = register.taken_by(common.db(), organization, doc_type, number, year)
+    return jsonify(
+        {
+            "available": taken is None,
+            "symbol": register.format_symbol(number, doc_type, organization.code),
+            "year": year,
+            "message": register.duplicate_message(taken) if taken else "",
+        }
+    )
+
+
+# --- the periodic report and the disclosure list --------------------------------------------
+
+
+def _half_year(today: date) -> tuple[date, date]:
+    if today.month <= 6:
+        return date(today.year, 1, 1), date(today.year, 6, 30)
+    return date(today.year, 7, 1), date(today.year, 12, 31)
+
+
+@bp.route("/documents/report")
+def report_page() -> ResponseReturnValue:
+    session, organization = common.db(), _organization()
+    default_start, default_end = _half_year(_today())
+    start = parse_day(request.args.get("from") or default_start.isoformat(), "from")
+    end = parse_day(request.args.get("to") or default_end.isoformat(), "to")
+    if end < start:
+        start, end = end, start
+    period = periodic.Period(start, end)
+    text = periodic.markdown(
+        periodic.context(session, organization, period, common.runtime().catalog)
+    )
+    fmt = request.args.get("format")
+    stem = f"bao-cao-{organization.code}-{start}-{end}"
+    if fmt == "md":
+        return send_file(
+            io.BytesIO(text.encode()),
+            mimetype="text/markdown; charset=utf-8",
+            as_attachment=True,
+            download_name=f"{stem}.md",
+        )
+    if fmt == "docx":
+        return send_file(
+            io.BytesIO(periodic.docx(session, organization, period, text)),
+            mimetype=DOCX_MIME,
+            as_attachment=True,
+            download_name=f"{stem}.docx",
+        )
+    return render_template(
+        "documents/report.html",
+        organization=organization,
+        start=start,
+        end=end,
+        blocks=periodic.blocks(text),
+    )
+
+
+@bp.route("/register/disclosures")
+def disclosures_page() -> ResponseReturnValue:
+    session, organization = common.db(), _organization()
+    today = _today()
+    year = request.args.get("year", type=int) or today.year
+    number = request.args.get("quarter", type=int) or disclosures.quarter_of(today)
+    if number not in (1, 2, 3, 4):
+        abort(404)
+    start, end = disclosures.quarter(year, number)
+    items = disclosures.listing(session, organization, start, end)
+    if request.args.get("format") == "csv":
+        return send_file(
+            io.BytesIO(disclosures.to_csv(items)),
+            mimetype="text/csv; charset=utf-8",
+            as_attachment=True,
+            download_name=f"cong-khai-{organization.code}-{year}-q{number}.csv",
+        )
+    return render_template(
+        "documents/disclosures.html",
+        organization=organization,
+        year=year,
+        quarter=number,
+        start=start,
+        end=end,
+        items=items,
+    )
