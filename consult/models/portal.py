@@ -1,0 +1,45 @@
+"""What the citizens' portal keeps besides the opinion itself.
+
+- :class:`IntakeFingerprint`: a keyed hash of (client, consultation, article, text) for a few
+  minutes, so the same opinion sent twice (a double tap, a resend on a slow connection) is
+  stored once and gets the same receipt. No address is stored, only the hash, and rows older
+  than the de-duplication window are deleted by the scheduler.
+- :class:`ReceiptSubscription`: "tell me by e-mail when the response is published". The
+  address is erased once the e-mail has gone out (or been given up).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from consult.models.base import instant
+
+SUBSCRIPTION_STATUSES = ("waiting", "sent", "failed")
+
+
+class IntakeFingerprint(SQLModel, table=True):
+    __table_args__ = (Index("ix_intakefingerprint_key_created", "key", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64)
+    """HMAC-SHA256 (hex) of the client's hashed address and agent, the consultation, the
+    article and the text."""
+    comment_id: int = Field(foreign_key="comment.id", index=True)
+    created_at: datetime = instant()
+
+
+class ReceiptSubscription(SQLModel, table=True):
+    __table_args__ = (Index("ix_receiptsubscription_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comment.id", unique=True)
+    email: str = Field(default="", max_length=200)
+    """Erased once the e-mail is sent or given up."""
+    language: str = Field(default="vi", max_length=5)
+    status: str = Field(default="waiting", max_length=10)
+    attempts: int = 0
+    next_attempt_at: datetime | None = instant(nullable=True)
+    last_error: str = ""
+    created_at: datetime = instant()
+    sent_at: datetime | None = instant(nullable=True)
