@@ -4,18 +4,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres lint install install-dev translations chromium clean
+.PHONY: run test test-postgres lint install install-dev translations chromium clean a11y bench-intake
 
 run: install translations
 	$(BIN)/consult init-db
 	$(BIN)/consult demo
 	$(BIN)/consult serve --host 127.0.0.1 --port 5000
 
-test: install-dev translations chromium lint
+test: install-dev translations chromium a11y lint
 	$(BIN)/pytest
 
 # The database and browser tests again, on PostgreSQL (CI runs both).
-test-postgres: install-dev translations chromium
+test-postgres: install-dev translations chromium a11y
 	CONSULT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 lint: install-dev
@@ -46,6 +46,17 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
 	  else echo "Browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
+
+# axe-core for the accessibility checks of the browser tests, pinned in tests/a11y.
+a11y:
+	npm ci --prefix tests/a11y --no-audit --no-fund
+
+# The intake benchmark (docs/PERFORMANCE.md): wrk from Debian, gunicorn from the venv.
+bench-intake: install
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q wrk; \
+	  else echo "The intake benchmark needs wrk: sudo apt-get install -y wrk" >&2; exit 1; fi; }
+	$(BIN)/python bench/intake.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

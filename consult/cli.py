@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -41,6 +42,22 @@ def init_db() -> None:
     settings = load_settings()
     upgrade(settings)
     click.echo(f"database ready: {_safe_url(settings.database_url)}")
+    _apply_register_schemes()
+
+
+def _apply_register_schemes() -> None:
+    """Copy each organization's numbering scheme from config/register.toml onto it."""
+    from sqlmodel import select
+
+    from consult.db import write_session
+    from consult.documents import register
+    from consult.models import Organization
+
+    with _runtime() as rt, write_session(rt.db) as session:
+        for organization in session.exec(select(Organization)):
+            changed = register.apply_configured_scheme(session, organization)
+            if changed:
+                click.echo(f"register of {organization.code}: scheme {changed}")
 
 
 def _safe_url(url: str) -> str:
@@ -231,3 +248,75 @@ def audit_verify() -> None:
         )
         sys.exit(1)
     click.echo("audit log intact")
+
+
+@main.group("export")
+def export_group() -> None:
+    """Exports of a consultation's data."""
+
+
+@export_group.command("comments")
+@click.argument("consultation_id", type=int)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), required=True, help="File type."
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--public", is_flag=True, help="For publication: without names, contacts, villages.")
+def export_comments(consultation_id: int, fmt: str, output: Path, public: bool) -> None:
+    """All opinions of one consultation with their review status and response."""
+    from sqlmodel import Session
+
+    from consult.models import Consultation
+    from consult.services import exports
+
+    with _runtime() as rt, Session(rt.db) as session:
+        consultation = session.get(Consultation, consultation_id)
+        if consultation is None:
+            raise click.ClickException(f"consultation {consultation_id} does not exist")
+        with output.open("wb") as out:
+            exports.export(
+                session, consultation_id, fmt, out, public=public, title=consultation.title
+            )
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.option("--org", "org_code", default=None, help="Organization code; optional with one.")
+@click.option(
+    "--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD"
+)
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def report(org_code: str | None, start: Any, end: Any, fmt: str, output: Path | None) -> None:
+    """The periodic report on consultations in a period, in Vietnamese, from recorded data.
+
+    Markdown goes to standard output unless -o names a file; DOCX needs -o (or is written to
+    bao-cao-CODE-FROM-TO.docx).
+    """
+    from sqlmodel import Session
+
+    from consult.documents import report as periodic
+    from consult.errors import ConsultError
+    from consult.services import organizations
+
+    if end.date() < start.date():
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+    period = periodic.Period(start.date(), end.date())
+    try:
+        with _runtime() as rt, Session(rt.db) as session:
+            organization = organizations.by_code(session, org_code)
+            text = periodic.markdown(periodic.context(session, organization, period, rt.catalog))
+            content = periodic.docx(session, organization, period, text) if fmt == "docx" else b""
+    except ConsultError as exc:
+        raise click.ClickException(exc.message) from exc
+    if fmt == "md" and output is None:
+        click.echo(text, nl=False)
+        return
+    if output is None:
+        output = Path(f"bao-cao-{organization.code}-{period.start}-{period.end}.docx")
+    if fmt == "md":
+        output.write_text(text, encoding="utf-8")
+    else:
+        output.write_bytes(content)
+    click.echo(f"written: {output}")

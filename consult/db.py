@@ -97,3 +97,22 @@ def begin_write(session: Session) -> None:
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def ensure_writer(session: Session) -> None:
+    """Make the session's transaction a writer from here on (SQLite; elsewhere a no-op).
+
+    A transaction begun by reads (BEGIN DEFERRED) cannot safely become a writer under
+    concurrent writers: its read is ended (committed: it wrote nothing) and a write transaction
+    begins, taking the lock now. A transaction already begun by :func:`begin_write` is kept.
+    Call it after the reads and before the first write of a unit of work, so the write lock is
+    held only for the writes.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        options = session.connection().get_execution_options()
+        if options.get(SQLITE_BEGIN) == "IMMEDIATE":
+            return
+        session.commit()
+    begin_write(session)

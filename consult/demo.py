@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from consult.actor import SYSTEM
 from consult.config import ROOT
 from consult.db import write_session
+from consult.documents import register
 from consult.models import (
     Consultation,
     Locality,
@@ -65,8 +66,10 @@ def load_commune(
         select(Organization).where(Organization.code == spec["code"])
     ).first()
     if organization is not None:
+        register.apply_configured_scheme(session, organization)
         return organization
     organization = Organization(**spec)
+    register.apply_configured_scheme(session, organization)
     session.add(organization)
     session.flush()
     assert organization.id is not None

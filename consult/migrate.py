@@ -20,4 +20,4 @@ def upgrade(settings: Settings) -> None:
     path = settings.sqlite_path
     if path is not None and str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(settings), "heads")
+    command.upgrade(alembic_config(settings), "head")

@@ -26,7 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from consult.db import write_session
 from consult.runtime import Runtime
-from consult.services import notifications
+from consult.services import notifications, receipt_notices, resubmissions
 from consult.workflow.engine import Transition
 
 log = logging.getLogger("consult.scheduler")
@@ -75,6 +75,14 @@ def tick(runtime: Runtime) -> list[Transition]:
             )
     except Exception:
         log.exception("e-mail delivery failed")
+    try:  # the citizens' portal: responses e-mailed on request, old fingerprints forgotten
+        with write_session(runtime.db) as session:
+            resubmissions.forget_old(session, now)
+        answered = receipt_notices.deliver(runtime.db, runtime.engine, runtime.settings, now)
+        if answered:
+            log.info("e-mail: %s citizen(s) told their opinion was answered", answered)
+    except Exception:
+        log.exception("citizens' e-mail failed")
     if reconcile_error is not None:
         raise reconcile_error
     return applied

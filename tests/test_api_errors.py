@@ -315,7 +315,7 @@ def test_the_openapi_document_describes_every_path_of_the_contract(client: Flask
     assert document["openapi"].startswith("3.")
     assert document["servers"] == [{"url": "/api/v1"}]
     described = {(m, p) for p, ops in document["paths"].items() for m in ops if m != "parameters"}
-    assert described == CONTRACT_PATHS
+    assert described >= CONTRACT_PATHS  # the contract's paths; additions are documented too
     create = document["paths"]["/consultations"]["post"]
     assert create["security"] == [{"bearer": []}]
     assert set(create["responses"]) >= {"201", "401", "403", "422"}

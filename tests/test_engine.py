@@ -267,3 +267,14 @@ def test_a_consultation_keeps_the_rules_it_started_with(
         assert fresh.catalog.get("qcdc-ubnd-xa").version == 2
     finally:
         fresh.db.dispose()
+
+
+def test_a_posting_dated_ahead_opens_by_itself_on_that_day(
+    core: Runtime, commune: Organization, clock: Clock
+) -> None:
+    cid = start(core, commune)
+    take(core, cid, "start_posting", "tuphap", {"posted_on": "2024-03-04"})  # on Fri 01/03
+    with pytest.raises(NotAllowedNow, match="00:00 ngày 04/03/2024"):
+        comment(core, cid)
+    clock.set(datetime(2024, 3, 3, 17, 0, tzinfo=UTC))  # 00:00 on Mon 04/03, no scheduler ran
+    assert comment(core, cid)

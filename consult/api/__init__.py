@@ -12,7 +12,15 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Importing the view modules registers their routes on the blueprint.
-    from consult.api import auth, comments, errors, health, openapi, routes  # noqa: F401
+    from consult.api import (  # noqa: F401
+        auth,
+        comments,
+        errors,
+        health,
+        openapi,
+        register,
+        routes,
+    )
     from consult.api.base import bp
     from consult.extensions import csrf
 

@@ -22,7 +22,11 @@ from consult.errors import Forbidden
 from consult.extensions import limiter
 from consult.i18n import _
 from consult.services import comments
-from consult.web import common
+from consult.web import common, fingerprint
+
+COMMENT_IN = CommentIn()
+RECEIPT_OUT = ReceiptOut()
+"""Built once: a schema instance per request costs more than the validation itself."""
 
 
 @bp.route("/consultations/<int:id>/comments", methods=["POST"])
@@ -37,9 +41,11 @@ from consult.web import common
     errors=(400, 404, 409, 422, 429),
 )
 def comment_create(id: int) -> ResponseReturnValue:
-    data = load(CommentIn(), json_body())
-    session, now = writing(), common.now()
-    present.visible(session, common.runtime().engine, id, common.current_actor())
+    data = load(COMMENT_IN, json_body())
+    # Reads first, unlocked; comments.submit takes the write lock only for its writes.
+    session, now = common.db(), common.now()
+    # Held until the submit: the session's identity map keeps it only while referenced.
+    _consultation = present.visible(session, common.runtime().engine, id, common.current_actor())
     stored = comments.submit(
         session,
         id,
@@ -50,11 +56,12 @@ def comment_create(id: int) -> ResponseReturnValue:
             contact=data["contact"],
             article=data["article"] or None,
             channel="online",
+            client=fingerprint.client_key(),
         ),
         now,
     )
     common.commit()
-    body = ReceiptOut().dump(
+    body = RECEIPT_OUT.dump(
         {
             "receipt": stored.receipt,
             "received_at": stored.received_at,

@@ -10,9 +10,11 @@ from consult.models.consultation import (
     Window,
     WorkflowSnapshot,
 )
-from consult.models.document import Document, PostingRecord, RegisterCounter
+from consult.models.document import Document, PostingRecord, RegisterCounter, SignedCopy
 from consult.models.notification import Notification, NotificationPreference
 from consult.models.organization import Locality, Organization, PostingPlace
+from consult.models.portal import IntakeFingerprint, ReceiptSubscription
+from consult.models.review import CommentChange, CommentFingerprint, CommentScan, SynthesisReport
 from consult.models.user import ApiToken, Membership, User
 
 __all__ = [
@@ -21,9 +23,13 @@ __all__ = [
     "ArticleText",
     "AuditEvent",
     "Comment",
+    "CommentChange",
+    "CommentFingerprint",
+    "CommentScan",
     "Consultation",
     "Document",
     "DraftVersion",
+    "IntakeFingerprint",
     "Locality",
     "Membership",
     "Notification",
@@ -31,7 +37,10 @@ __all__ = [
     "Organization",
     "PostingPlace",
     "PostingRecord",
+    "ReceiptSubscription",
     "RegisterCounter",
+    "SignedCopy",
+    "SynthesisReport",
     "User",
     "Window",
     "WorkflowSnapshot",

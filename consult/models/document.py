@@ -44,6 +44,9 @@ class Document(SQLModel, table=True):
     """Signed on paper outside consult and entered afterwards (the seed's history)."""
     published_on: date | None = None
     created_at: datetime = instant()
+    kind: str = Field(default="", max_length=40)
+    """Which document of the procedure it is (``posting_start``, ``synthesis_report``…; see
+    :mod:`consult.documents.kinds`); empty when the type and action say it already."""
 
 
 class RegisterCounter(SQLModel, table=True):
@@ -70,3 +73,21 @@ class PostingRecord(SQLModel, table=True):
     ends_on: date | None = None
     recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = instant()
+
+
+class SignedCopy(SQLModel, table=True):
+    """The signed and stamped scan (PDF) of a document, uploaded by the records office.
+
+    The newest copy of a document is its published version; its SHA-256 is shown beside it
+    so anyone can check the file they downloaded.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    file_path: str = Field(max_length=300)
+    """Relative to the instance folder: ``uploads/documents/<sha256>.pdf``."""
+    sha256: str = Field(max_length=64)
+    size: int
+    original_name: str = Field(default="", max_length=200)
+    uploaded_at: datetime = instant()
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")

@@ -10,20 +10,23 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from consult.actor import Actor
+from consult.db import ensure_writer
 from consult.errors import Forbidden, Invalid, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
 from consult.models import Article, Comment, Consultation, Window
 from consult.models.comment import CHANNELS, DISPOSITIONS
-from consult.services import audit
+from consult.services import audit, resubmissions
 from consult.text import fold
-from consult.workflow.calendar import format_deadline
+from consult.workflow.calendar import format_deadline, format_moment
 
 if TYPE_CHECKING:
     from consult.workflow.engine import Engine
@@ -47,6 +50,9 @@ class CommentInput:
     represents: int = 1
     received_at: datetime | None = None
     """For an offline opinion: when it was received; default now."""
+    client: str = ""
+    """A keyed hash of the sending client (online only): the same text from the same client
+    within minutes is stored once (see :mod:`consult.services.resubmissions`)."""
 
 
 def new_receipt() -> str:
@@ -54,11 +60,24 @@ def new_receipt() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def comment_window(session: Session, consultation_id: int) -> Window | None:
-    query = select(Window).where(
-        Window.consultation_id == consultation_id, col(Window.accepts_comments).is_(True)
+_COMMENT_WINDOW = (
+    select(Window)
+    .where(
+        col(Window.consultation_id) == bindparam("consultation_id"),
+        col(Window.accepts_comments).is_(True),
     )
-    return session.exec(query.order_by(col(Window.opens_at))).first()
+    .order_by(col(Window.opens_at))
+    .limit(1)
+)
+_ARTICLE_ID = select(Article.id).where(
+    col(Article.consultation_id) == bindparam("consultation_id"),
+    col(Article.number) == bindparam("number"),
+)
+# Statements built once: they run on every opinion received.
+
+
+def comment_window(session: Session, consultation_id: int) -> Window | None:
+    return session.exec(_COMMENT_WINDOW, params={"consultation_id": consultation_id}).first()
 
 
 def check_open(session: Session, consultation: Consultation, now: datetime) -> Window:
@@ -71,7 +90,7 @@ def check_open(session: Session, consultation: Consultation, now: datetime) -> W
         raise NotAllowedNow(
             _(
                 "Opinions are accepted from %(moment)s (Vietnam time).",
-                moment=format_deadline(window.opens_at, lang=current_language()),
+                moment=format_moment(window.opens_at, lang=current_language()),
             )
         )
     if now >= window.closes_at:
@@ -97,10 +116,11 @@ def check_open_or_none(
 def _article_id(session: Session, consultation_id: int, number: str | None) -> int | None:
     if number in (None, ""):
         return None
-    query = select(Article.id).where(
-        Article.consultation_id == consultation_id, Article.number == str(number).strip()
+    article_id = (
+        session.connection()
+        .execute(_ARTICLE_ID, {"consultation_id": consultation_id, "number": str(number).strip()})
+        .scalar()
     )
-    article_id = session.exec(query).first()
     if article_id is None:
         message = _("The draft has no article %(number)s.", number=number)
         raise Invalid(message, fields={"article": message})
@@ -172,15 +192,20 @@ def submit(
         received_at=received_at,
         entered_by_id=entered_by.user_id if entered_by else None,
     )
-    for _attempt in range(5):
-        try:
-            with session.begin_nested():
-                session.add(comment)
-            break
-        except IntegrityError:  # a receipt collision: draw another code
-            comment.receipt = new_receipt()
-    else:
-        raise RuntimeError("could not draw a unique receipt code")
+    duplicate_key = ""
+    if data.client and entered_by is None:
+        duplicate_key = resubmissions.key_for(data.client, consultation_id, data.article, data.body)
+    # Everything above only reads: on SQLite the write lock is taken from here to the
+    # caller's commit, so concurrent opinions queue for a few statements, not a whole request.
+    ensure_writer(session)
+    if duplicate_key:
+        already = resubmissions.earlier(session, duplicate_key, now)
+        if already is not None:
+            return already
+    _insert(session, comment)
+    if duplicate_key:
+        assert comment.id is not None
+        resubmissions.remember(session, duplicate_key, comment.id, now)
     if entered_by is not None:
         audit.record(
             session,
@@ -196,6 +221,38 @@ def submit(
             },
         )
     return comment
+
+
+@cache
+def _insert_statement(dialect: str) -> Any:
+    """``INSERT … ON CONFLICT (receipt) DO NOTHING RETURNING id``, built once per dialect."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(Comment)
+        .on_conflict_do_nothing(index_elements=["receipt"])
+        .returning(col(Comment.id))
+    )
+
+
+def _insert(session: Session, comment: Comment) -> None:
+    """One INSERT; a receipt already taken (about one chance in 10^12) draws another code.
+    ``ON CONFLICT DO NOTHING`` needs no savepoint. The row then joins the session as loaded."""
+    statement = _insert_statement(session.get_bind().dialect.name)
+    values = comment.model_dump(exclude={"id"})
+    for _attempt in range(5):
+        new_id = session.connection().execute(statement, values).scalar()
+        if new_id is not None:
+            comment.id = int(new_id)
+            make_transient_to_detached(comment)
+            session.add(comment)
+            return
+        comment.receipt = values["receipt"] = new_receipt()
+    raise RuntimeError("could not draw a unique receipt code")
+
+
+def validate(data: CommentInput) -> None:
+    """Check lengths and fields without storing anything (the portal's preview step)."""
+    _validate(data)
 
 
 def by_receipt(session: Session, receipt: str) -> Comment:
@@ -222,11 +279,42 @@ class CommentFilter:
     locality: str | None = None
     channel: str | None = None
     q: str | None = None
+    anonymous: bool | None = None
+    """``True``: anonymous opinions only; ``False``: named ones only."""
+    group: str | None = None
+
+
+SORTS = {
+    "received": (col(Comment.received_at), col(Comment.id)),
+    "-received": (col(Comment.received_at).desc(), col(Comment.id).desc()),
+    "article": (col(Comment.article_id), col(Comment.received_at), col(Comment.id)),
+    "locality": (col(Comment.locality), col(Comment.received_at), col(Comment.id)),
+    "-represents": (col(Comment.represents).desc(), col(Comment.id)),
+}
+"""The orders the review table offers; ``received`` (oldest first) is the default."""
 
 
 def search(
-    session: Session, consultation_id: int, flt: CommentFilter, *, page: int = 1, per_page: int = 50
+    session: Session,
+    consultation_id: int,
+    flt: CommentFilter,
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    sort: str = "received",
 ) -> tuple[list[Comment], int]:
+    query = filtered(consultation_id, flt)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(*SORTS.get(sort, SORTS["received"]))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(rows), int(total)
+
+
+def filtered(consultation_id: int, flt: CommentFilter) -> Any:
+    """The query of one consultation's opinions that match ``flt`` (unordered)."""
     query = select(Comment).where(Comment.consultation_id == consultation_id)
     if flt.disposition == "none":
         query = query.where(col(Comment.disposition).is_(None))
@@ -245,13 +333,34 @@ def search(
     if flt.q and fold(flt.q):
         for word in fold(flt.q).split():
             query = query.where(col(Comment.search_text).contains(word, autoescape=True))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(col(Comment.received_at), col(Comment.id))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(rows), int(total)
+    if flt.anonymous is True:
+        query = query.where(func.trim(col(Comment.author_name)) == "")
+    elif flt.anonymous is False:
+        query = query.where(func.trim(col(Comment.author_name)) != "")
+    if flt.group:
+        query = query.where(Comment.group_key == flt.group)
+    return query
+
+
+def require_reviewer(
+    session: Session, engine: Engine, consultation: Consultation, actor: Actor
+) -> None:
+    """Only the Front's reviewer changes dispositions or groups, and only at a stage the
+    definition marks ``review: true`` and before the synthesis report is approved."""
+    if not actor.has_role(consultation.organization_id, *REVIEW_ROLES):
+        raise Forbidden(_("Only the Fatherland Front reviewer can give dispositions."))
+    stage = engine.definition_of(session, consultation).stage(consultation.state)
+    if not stage.review:
+        raise NotAllowedNow(
+            _(
+                "Dispositions can no longer change: the synthesis was submitted "
+                "(stage «%(stage)s»).",
+                stage=stage.title,
+            )
+        )
+    from consult.services import synthesis  # the report module reads opinions: import late
+
+    synthesis.check_not_approved(session, consultation)
 
 
 def review(
@@ -276,17 +385,7 @@ def review(
         raise NotFound(_("Opinion %(id)s does not exist.", id=comment_id))
     consultation = session.get(Consultation, comment.consultation_id)
     assert consultation is not None
-    if not actor.has_role(consultation.organization_id, *REVIEW_ROLES):
-        raise Forbidden(_("Only the Fatherland Front reviewer can give dispositions."))
-    stage = engine.definition_of(session, consultation).stage(consultation.state)
-    if not stage.review:
-        raise NotAllowedNow(
-            _(
-                "Dispositions can no longer change: the synthesis was submitted "
-                "(stage «%(stage)s»).",
-                stage=stage.title,
-            )
-        )
+    require_reviewer(session, engine, consultation, actor)
     problems = {}
     if disposition not in DISPOSITIONS:
         problems["disposition"] = _("One of: %(values)s.", values=", ".join(DISPOSITIONS))

@@ -8,7 +8,7 @@ from consult.web import common
 
 
 def init_app(app: Flask) -> None:
-    from consult.web import auth, filters, public, staff
+    from consult.web import auth, documents, filters, public, staff
 
     app.teardown_appcontext(common.close_session)
     filters.init_app(app)
@@ -16,3 +16,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(auth.bp)
+    documents.init_app(app)
+    from consult.web import review
+
+    review.init_app(app)

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     Field,
@@ -104,6 +105,10 @@ class OfflineOpinionForm(CommentForm):
     represents = StringField(
         lazy("Speaks for how many people or households"),
         render_kw={"type": "number", "min": "1", "inputmode": "numeric"},
+    )
+    scan = FileField(
+        lazy("Scan or photo of the paper opinion (PDF, JPEG or PNG; optional)"),
+        render_kw={"accept": "application/pdf,image/jpeg,image/png"},
     )
 
 

@@ -6,6 +6,7 @@ text and, once the synthesis is submitted, the response it was given.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,18 +25,24 @@ from werkzeug.wrappers import Response
 
 from consult.errors import ConsultError, Invalid, NotAllowedNow, NotFound
 from consult.extensions import csrf, limiter
-from consult.i18n import _
-from consult.models import AuditEvent, Comment, Consultation, Window
-from consult.services import comments, consultations, organizations
+from consult.i18n import _, current_language
+from consult.models import AuditEvent, Comment, Consultation, Document, Window
+from consult.services import comments, consultations, organizations, receipt_notices
 from consult.services.consultations import ArticleView
-from consult.web import common
+from consult.web import common, fingerprint
 from consult.web.auth import consult_error_page, safe_next
 from consult.web.forms import OTHER_LOCALITY, CommentForm
+from consult.web.portal_forms import STEP_EDIT, STEP_PREVIEW, STEP_SEND, PortalCommentForm
+from consult.web.qr import qr_svg
+from consult.workflow.calendar import VN_TZ
 
 bp = Blueprint("public", __name__)
 bp.register_error_handler(ConsultError, consult_error_page)
 
 RESPONSES_PER_PAGE = 50
+DECISION_TYPE = "QĐ"
+DOWNLOAD_ENDPOINTS: tuple[str, ...] = ("public_documents.public_download",)
+"""Endpoints (taking ``document_id``) that serve a published document's file, tried in order."""
 
 
 def public_consultation(consultation_id: int) -> Consultation:
@@ -159,11 +166,14 @@ def consultation(consultation_id: int) -> str:
         pages=max((total + RESPONSES_PER_PAGE - 1) // RESPONSES_PER_PAGE, 1),
         article_numbers=numbers,
         extensions=window_extensions(item),
+        decisions=decisions(consultations.documents(session, consultation_id, published_only=True)),
+        download_url=download_url,
     )
 
 
-def _comment_form(consultation: Consultation, articles: list[ArticleView]) -> CommentForm:
-    form = CommentForm()
+def _fill_choices(
+    form: CommentForm, consultation: Consultation, articles: list[ArticleView]
+) -> None:
     form.article.choices = [("", _("The draft as a whole"))] + [
         (a.number, _("Article %(number)s. %(title)s", number=a.number, title=a.title))
         for a in articles
@@ -177,7 +187,6 @@ def _comment_form(consultation: Consultation, articles: list[ArticleView]) -> Co
     if request.method == "GET":
         wanted = request.args.get("article", "")
         form.article.data = wanted if wanted in {a.number for a in articles} else ""
-    return form
 
 
 def _closed_page(consultation: Consultation, form: CommentForm, message: str) -> tuple[str, int]:
@@ -194,19 +203,48 @@ def _closed_page(consultation: Consultation, form: CommentForm, message: str) ->
     ), 409
 
 
+def _portal_form(consultation: Consultation, articles: list[ArticleView]) -> PortalCommentForm:
+    form = PortalCommentForm()
+    _fill_choices(form, consultation, articles)
+    return form
+
+
+def _writes() -> bool:
+    """Only sending writes; the preview and going back to edit store nothing."""
+    return request.method == "POST" and request.form.get("step", STEP_SEND) == STEP_SEND
+
+
+def _input(form: PortalCommentForm) -> comments.CommentInput:
+    return comments.CommentInput(
+        body=form.body.data or "",
+        author_name=form.author_name.data or "",
+        locality=form.locality_value(),
+        contact=form.contact.data or "",
+        article=form.article.data or None,
+        channel="online",
+        client=fingerprint.client_key(),
+    )
+
+
 # The form checks its own CSRF token, so that an expired token re-renders the form with the
 # citizen's text instead of an error page that loses it.
 @csrf.exempt
 @bp.route("/consultations/<int:consultation_id>/comment", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["PUBLIC_WRITE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["PUBLIC_WRITE_LIMIT"],
+    methods=["POST"],
+    exempt_when=lambda: not _writes(),
+)
 def comment(consultation_id: int) -> Any:
-    # A POST writes: declare it before the first query (SQLite takes its write lock now).
-    session = common.writing() if request.method == "POST" else common.db()
+    # A POST that sends writes: declare it before the first query (SQLite takes its write
+    # lock now).
+    session = common.writing() if _writes() else common.db()
     now = common.now()
     item = public_consultation(consultation_id)
     articles = consultations.articles(session, consultation_id)
-    form = _comment_form(item, articles)
+    form = _portal_form(item, articles)
     window = comments.comment_window(session, consultation_id)
+    step = request.form.get("step", STEP_SEND)
     status = 200
     if request.method == "GET":
         try:
@@ -217,17 +255,22 @@ def comment(consultation_id: int) -> Any:
         # A bot filled the hidden field: keep nothing, say nothing useful.
         form.form_errors.append(_("The opinion could not be sent. Please try again."))
         status = 400
-    elif form.validate_on_submit():
-        data = comments.CommentInput(
-            body=form.body.data or "",
-            author_name=form.author_name.data or "",
-            locality=form.locality_value(),
-            contact=form.contact.data or "",
-            article=form.article.data or None,
-            channel="online",
-        )
+    elif not form.validate_on_submit():
+        status = 400 if form.csrf_token.errors else 422
+    elif step != STEP_EDIT:
+        data = _input(form)
         try:
+            comments.check_open(session, item, now)
+            comments.validate(data)
+            if form.notify.data:
+                receipt_notices.email_address(data.contact)
+            if step == STEP_PREVIEW:
+                return _preview(item, form, data, articles, window)
             stored = comments.submit(session, consultation_id, data, now)
+            if form.notify.data:
+                receipt_notices.subscribe(
+                    session, stored, data.contact, now, language=current_language()
+                )
             receipt = stored.receipt
             common.commit()
         except NotAllowedNow as exc:
@@ -240,11 +283,33 @@ def comment(consultation_id: int) -> Any:
         else:
             flash(_("Your opinion was received. Keep the receipt code."), "success")
             return redirect(url_for("public.receipt", code=receipt))
-    else:
-        status = 400 if form.csrf_token.errors else 422
     return render_template(
-        "public/comment.html", consultation=item, form=form, window=window, other=OTHER_LOCALITY
+        "public/comment.html",
+        consultation=item,
+        form=form,
+        window=window,
+        other=OTHER_LOCALITY,
+        body_max=comments.BODY_MAX,
     ), status
+
+
+def _preview(
+    consultation: Consultation,
+    form: PortalCommentForm,
+    data: comments.CommentInput,
+    articles: list[ArticleView],
+    window: Window | None,
+) -> str:
+    """What will be sent, exactly as the commune will read it; nothing is stored yet."""
+    article = next((a for a in articles if a.number == data.article), None)
+    return render_template(
+        "public/preview.html",
+        consultation=consultation,
+        form=form,
+        data=data,
+        article=article,
+        window=window,
+    )
 
 
 def _field_errors(form: CommentForm, exc: ConsultError) -> None:
@@ -294,10 +359,72 @@ def receipt(code: str) -> Any:
             ),
             None,
         )
+    assert found.id is not None
+    address = url_for("public.receipt", code=found.receipt, _external=True)
     return render_template(
         "public/receipt.html",
         comment=found,
         consultation=item,
         article=article,
         status=comments.status_of(found),
+        address=address,
+        qr=qr_svg(address, _("QR code: the address of this receipt page")),
+        email_status=receipt_notices.is_subscribed(session, found.id),
+    )
+
+
+# --- closed consultations: the decision and the archive ----------------------------------------
+
+
+def decisions(documents: list[Document]) -> list[Document]:
+    """The published decisions (QĐ) issuing the regulation, latest last."""
+    return [d for d in documents if d.type == DECISION_TYPE]
+
+
+def download_url(document: Document) -> str | None:
+    """Where the public downloads a document's file, if a download route exists."""
+    for endpoint in DOWNLOAD_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, document_id=document.id)
+    return None
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    consultation: Consultation
+    window: Window | None
+    decision: Document | None
+    year: int
+    stage: str
+
+
+@bp.route("/archive")
+def archive() -> str:
+    """Every consultation no longer receiving opinions, newest year first."""
+    session, now = common.db(), common.now()
+    entries: list[ArchiveEntry] = []
+    for item in consultations.listing(session, public_only=True):
+        assert item.id is not None
+        window = comments.comment_window(session, item.id)
+        if window is not None and now < window.closes_at:
+            continue  # open or about to open: on the home page
+        found = decisions(consultations.documents(session, item.id, published_only=True))
+        moment = window.closes_at if window is not None else item.created_at
+        entries.append(
+            ArchiveEntry(
+                consultation=item,
+                window=window,
+                decision=found[-1] if found else None,
+                year=moment.astimezone(VN_TZ).year,
+                stage=stage_title(item),
+            )
+        )
+    years = sorted({e.year for e in entries}, reverse=True)
+    counts = consultations.comment_counts(
+        session, [e.consultation.id for e in entries if e.consultation.id is not None]
+    )
+    return render_template(
+        "public/archive.html",
+        years=[(y, [e for e in entries if e.year == y]) for y in years],
+        counts=counts,
     )

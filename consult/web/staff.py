@@ -583,6 +583,21 @@ def enter_opinion(consultation_id: int) -> Any:
                     now,
                     entered_by=actor,
                 )
+                upload = request.files.get("scan")
+                if upload is not None and upload.filename:
+                    from consult.services import scans
+
+                    with upload.stream:
+                        data = upload.read(scans.MAX_BYTES + 1)
+                    scans.attach(
+                        session,
+                        runtime.settings.instance_dir / "uploads",
+                        stored,
+                        data,
+                        upload.filename,
+                        actor,
+                        now,
+                    )
                 receipt = stored.receipt
                 common.commit()
             except Forbidden:
