@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, g
+from flask import abort, current_app, g
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlmodel import Session
 
 from consult.actor import CITIZEN, Actor
 from consult.db import begin_write
+from consult.extensions import login_manager
 from consult.runtime import Runtime
 from consult.services import users
 
@@ -40,6 +42,22 @@ def writing() -> Session:
 
 def commit() -> None:
     db().commit()
+
+
+def start_writing() -> Session:
+    """End the read transaction a staff request's login check opened, then declare it a writer."""
+    db().commit()
+    return writing()
+
+
+def require_staff() -> ResponseReturnValue | None:
+    """``before_request`` of every staff blueprint: a login, and at least one staff role."""
+    if not current_user.is_authenticated:
+        response: ResponseReturnValue = login_manager.unauthorized()
+        return response
+    if not current_actor().all_roles:
+        abort(403)
+    return None
 
 
 def now() -> datetime:

@@ -26,7 +26,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from sqlmodel import Session
 
 from consult.documents import docx_reader, kinds, records, render, signed
 from consult.documents import facts as facts_module
@@ -42,10 +41,9 @@ from consult.web.document_forms import (
     parse_day,
     parse_number,
 )
-from consult.web.staff import require_staff
 
 bp = Blueprint("documents", __name__, url_prefix="/staff")
-bp.before_request(require_staff)
+bp.before_request(common.require_staff)
 bp.register_error_handler(ConsultError, consult_error_page)
 public_bp = Blueprint("public_documents", __name__)
 public_bp.register_error_handler(ConsultError, consult_error_page)
@@ -57,9 +55,7 @@ def _today() -> date:
     return common.runtime().calendar.local_date(common.now())
 
 
-def _writing() -> Session:
-    common.db().commit()
-    return common.writing()
+_writing = common.start_writing
 
 
 def _consultation(consultation_id: int) -> Consultation:

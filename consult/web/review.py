@@ -27,7 +27,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
@@ -35,7 +34,6 @@ from wtforms import HiddenField, StringField, TextAreaField
 
 from consult.documents import synthesis as synthesis_docx
 from consult.errors import ConsultError, Forbidden, NotFound
-from consult.extensions import login_manager
 from consult.i18n import _, lazy
 from consult.models import Comment, Consultation, Organization
 from consult.models.comment import CHANNELS, DISPOSITIONS
@@ -85,18 +83,8 @@ class OpinionForm(FlaskForm):
     next = HiddenField()
 
 
-@bp.before_request
-def require_staff() -> Any:
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not common.current_actor().all_roles:
-        abort(403)
-    return None
-
-
-def _writing() -> Any:
-    common.db().commit()
-    return common.writing()
+bp.before_request(common.require_staff)
+_writing = common.start_writing
 
 
 def _consultation(

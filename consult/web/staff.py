@@ -12,13 +12,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlmodel import Session
 
 from consult.actor import Actor
 from consult.errors import ConsultError, Forbidden, Invalid, NotAllowedNow, NotFound
-from consult.extensions import login_manager
 from consult.i18n import _
 from consult.models import Comment, Consultation, Organization
 from consult.models.comment import CHANNELS, DISPOSITIONS
@@ -52,19 +49,8 @@ bp.register_error_handler(ConsultError, consult_error_page)
 COMMENTS_PER_PAGE = 50
 
 
-@bp.before_request
-def require_staff() -> Any:
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not common.current_actor().all_roles:
-        abort(403)
-    return None
-
-
-def _writing() -> Session:
-    """End the read transaction the login check opened, then declare this request a writer."""
-    common.db().commit()
-    return common.writing()
+bp.before_request(common.require_staff)
+_writing = common.start_writing
 
 
 def _consultation(
