@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from consult.actor import CITIZEN, Actor
 from consult.db import begin_write
+from consult.errors import ConsultError, Forbidden
 from consult.extensions import login_manager
 from consult.runtime import Runtime
 from consult.services import users
@@ -48,6 +49,14 @@ def start_writing() -> Session:
     """End the read transaction a staff request's login check opened, then declare it a writer."""
     db().commit()
     return writing()
+
+
+def abandon(error: ConsultError) -> None:
+    """Roll back what the request wrote after ``error``. A refusal of access goes on to the
+    error page; any other error is the caller's to show on its form."""
+    db().rollback()
+    if isinstance(error, Forbidden):
+        raise error
 
 
 def require_staff() -> ResponseReturnValue | None:

@@ -167,11 +167,8 @@ def number(consultation_id: int, key: str) -> ResponseReturnValue:
         )
         symbol = document.symbol
         common.commit()
-    except Forbidden:
-        session.rollback()
-        raise
     except ConsultError as exc:
-        session.rollback()
+        common.abandon(exc)
         flash(" ".join(str(m) for m in exc.fields.values()) or exc.message, "error")
         return redirect(back)
     flash(_("Recorded: %(symbols)s.", symbols=symbol), "success")
@@ -219,11 +216,8 @@ def upload_signed(document_id: int) -> ResponseReturnValue:
         )
         digest, symbol = copy.sha256, document.symbol
         common.commit()
-    except Forbidden:
-        session.rollback()
-        raise
     except ConsultError as exc:
-        session.rollback()
+        common.abandon(exc)
         flash(" ".join(str(m) for m in exc.fields.values()) or exc.message, "error")
         return redirect(back)
     flash(

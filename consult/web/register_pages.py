@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from consult.documents import disclosures, kinds, records, register, signed
 from consult.documents import report as periodic
-from consult.errors import ConsultError, Forbidden
+from consult.errors import ConsultError
 from consult.i18n import _
 from consult.models import Document
 from consult.web import common
@@ -49,11 +49,8 @@ def register_page() -> ResponseReturnValue:
                 )
                 symbol, year = document.symbol, document.year
                 common.commit()
-            except Forbidden:
-                session.rollback()
-                raise
             except ConsultError as exc:
-                session.rollback()
+                common.abandon(exc)
                 for name, message in exc.fields.items():
                     if name in form:
                         form[name].errors = [*form[name].errors, str(message)]

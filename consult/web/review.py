@@ -214,11 +214,8 @@ def bulk(consultation_id: int) -> Response:
             )
             message = _("Disposition saved for %(n)s opinion(s).", n=count)
         common.commit()
-    except Forbidden:
-        session.rollback()
-        raise
     except ConsultError as exc:
-        session.rollback()
+        common.abandon(exc)
         _flash_error(exc)
     else:
         flash(message, "success")
@@ -242,11 +239,8 @@ def duplicates(consultation_id: int) -> Any:
         try:
             count = campaigns.mark(session, engine, consultation_id, ids, key, actor, now)
             common.commit()
-        except Forbidden:
-            session.rollback()
-            raise
         except ConsultError as exc:
-            session.rollback()
+            common.abandon(exc)
             _flash_error(exc)
             return redirect(url_for("review.duplicates", consultation_id=consultation_id))
         flash(_("%(n)s opinion(s) put in the group %(key)s.", n=count, key=key), "success")
@@ -295,11 +289,8 @@ def opinion(comment_id: int) -> Any:
                     articles=(form.articles.data or "").replace(";", ",").split(","),
                 )
                 common.commit()
-            except Forbidden:
-                session.rollback()
-                raise
             except ConsultError as exc:
-                session.rollback()
+                common.abandon(exc)
                 _flash_error(exc)
                 status = exc.status
             else:
@@ -323,11 +314,8 @@ def opinion(comment_id: int) -> Any:
             try:
                 scans.attach(session, _uploads(), row, data, upload.filename, actor, now)
                 common.commit()
-            except Forbidden:
-                session.rollback()
-                raise
             except ConsultError as exc:
-                session.rollback()
+                common.abandon(exc)
                 scan_form.scan.errors = [str(exc.fields.get("scan", exc.message))]
                 status = exc.status
             else:
@@ -386,11 +374,8 @@ def revise(consultation_id: int) -> Any:
             draft = revisions.revise(session, item, items, actor, now, note=form.note.data or "")
             number = draft.number
             common.commit()
-        except Forbidden:
-            session.rollback()
-            raise
         except ConsultError as exc:
-            session.rollback()
+            common.abandon(exc)
             form.articles.errors = [str(exc.fields.get("articles", exc.message))]
             status = exc.status
         else:
@@ -507,11 +492,8 @@ def report_step(consultation_id: int, step: str) -> Response:
         else:
             abort(404)
         common.commit()
-    except Forbidden:
-        session.rollback()
-        raise
     except ConsultError as exc:
-        session.rollback()
+        common.abandon(exc)
         _flash_error(exc)
     else:
         flash(message, "success")

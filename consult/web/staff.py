@@ -288,11 +288,8 @@ def action(consultation_id: int, action_name: str) -> Any:
                 )
                 symbols = [d.symbol for d in ctx.documents]
                 common.commit()
-            except Forbidden:
-                session.rollback()
-                raise
             except ConsultError as exc:
-                session.rollback()
+                common.abandon(exc)
                 _apply_errors(form, exc, chosen)
                 status = exc.status
             else:
@@ -345,11 +342,8 @@ def new_consultation() -> Any:
                 )
                 created_id = created.id
                 common.commit()
-            except Forbidden:
-                session.rollback()
-                raise
             except ConsultError as exc:
-                session.rollback()
+                common.abandon(exc)
                 _apply_errors(form, exc)
                 status = exc.status
             else:
@@ -474,11 +468,8 @@ def review(comment_id: int) -> Any:
             )
             receipt = row.receipt
             common.commit()
-        except Forbidden:
-            session.rollback()
-            raise
         except ConsultError as exc:
-            session.rollback()
+            common.abandon(exc)
             _apply_errors(form, exc)
             status = exc.status
         else:
@@ -586,11 +577,8 @@ def enter_opinion(consultation_id: int) -> Any:
                     )
                 receipt = stored.receipt
                 common.commit()
-            except Forbidden:
-                session.rollback()
-                raise
             except ConsultError as exc:
-                session.rollback()
+                common.abandon(exc)
                 _apply_errors(form, exc)
                 status = exc.status
             else:
