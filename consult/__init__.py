@@ -47,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(flask_overrides)
     runtime = build_runtime(settings, clock=clock) if clock else build_runtime(settings)
     app.extensions["consult"] = runtime
+    app.session_interface = extensions.CookieSessions()
 
     extensions.login_manager.init_app(app)
     extensions.csrf.init_app(app)

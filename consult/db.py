@@ -8,17 +8,26 @@ queue instead of failing half-way with "database is locked".
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fcntl
+import os
+import sqlite3
+import threading
+from collections import namedtuple
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, create_engine, event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy import DateTime, create_engine, event, make_url
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
 SQLITE_BEGIN = "consult_sqlite_begin"
+WRITER = {SQLITE_BEGIN: "IMMEDIATE"}
+"""Execution options of a connection whose next transaction writes (SQLite: BEGIN IMMEDIATE)."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -50,7 +59,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
-    kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
+    connect_args = kwargs.setdefault("connect_args", {})
+    connect_args.setdefault("timeout", 30)
+    database = make_url(url).database or ""
+    if database not in ("", ":memory:"):
+        connect_args.setdefault("factory", queued_connection(Path(f"{database}-writers")))
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -68,9 +81,165 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        dbapi_connection = connection.connection.dbapi_connection
+        if mode == "IMMEDIATE" and isinstance(dbapi_connection, QueuedConnection):
+            dbapi_connection.wait_turn()
+        try:
+            # Straight on the driver: this runs at the start of every transaction.
+            dbapi_connection.execute(f"BEGIN {mode}")
+        except BaseException:
+            dbapi_connection.rollback()  # gives the turn back
+            raise
 
     return engine
+
+
+class QueuedConnection(sqlite3.Connection):
+    """A SQLite connection whose writers wait their turn in a queue shared by every process.
+
+    SQLite lets one writer at a time; the others poll, sleeping 1, 2, 5, 10… ms between tries
+    (its busy handler), so under many concurrent writers most of the time goes to sleeping
+    while the lock is free. Here a writer first takes an exclusive ``flock`` on a file beside
+    the database (``<database>-writers``): the kernel wakes the next waiter the moment the
+    turn is given back, at the end of the transaction, however it ends. SQLite's own lock
+    stays the rule; the queue only orders consult's writers, and anything else writing to the
+    file still meets the busy timeout.
+    """
+
+    writers_path: Path
+    _queue: int | None = None
+    """The queue file, opened at the first write and kept open with the connection."""
+    _holding = False
+
+    def wait_turn(self) -> None:
+        if self._holding:
+            return
+        held = _turns_held_here()
+        if self.writers_path in held:
+            # This thread already holds the turn through another connection: waiting here
+            # would wait on itself. SQLite's busy timeout decides instead, as without a queue.
+            return
+        if self._queue is None:
+            self._queue = os.open(self.writers_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._queue, fcntl.LOCK_EX)
+        self._holding = True
+        held.add(self.writers_path)
+
+    def give_turn_back(self) -> None:
+        if self._holding and self._queue is not None:
+            self._holding = False
+            _turns_held_here().discard(self.writers_path)
+            fcntl.flock(self._queue, fcntl.LOCK_UN)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.give_turn_back()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.give_turn_back()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.give_turn_back()
+            if self._queue is not None:
+                os.close(self._queue)
+                self._queue = None
+
+
+_local = threading.local()
+
+
+def _turns_held_here() -> set[Path]:
+    held: set[Path] | None = getattr(_local, "turns", None)
+    if held is None:
+        held = _local.turns = set()
+    return held
+
+
+def queued_connection(writers_path: Path) -> type[QueuedConnection]:
+    """The connection class for one database file (``sqlite3.connect(factory=…)``)."""
+    return type("QueuedConnection", (QueuedConnection,), {"writers_path": writers_path})
+
+
+class Prepared:
+    """A Core statement compiled once per dialect and run straight on the driver's cursor.
+
+    For the few statements on the hottest path, the intake of every opinion: there
+    SQLAlchemy's execution machinery (execution context, events, result objects) costs
+    several times the statement itself. The SQL is SQLAlchemy's own compilation, and every
+    parameter and result column goes through its column type's bind and result processors,
+    so the values read and written are the same as through ``Connection.execute``.
+
+    It runs in the transaction the connection has open. With none, SQLite runs the
+    statement on its own (autocommit), and PostgreSQL's driver opens a transaction that the
+    connection's next commit or rollback ends.
+    """
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._compiled: dict[str, _Compiled] = {}
+
+    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
+        """The result rows, as named tuples (empty for a statement without results)."""
+        compiled = self._compiled.get(connection.dialect.name)
+        if compiled is None:
+            compiled = self._compiled[connection.dialect.name] = _Compiled(
+                self.statement, connection.dialect
+            )
+        return compiled.run(connection, params)
+
+    def first(self, connection: Connection, params: Mapping[str, Any]) -> Any | None:
+        rows = self.rows(connection, params)
+        return rows[0] if rows else None
+
+
+class _Compiled:
+    def __init__(self, statement: Any, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.construct_params = compiled.construct_params
+        self.positions = compiled.positiontup  # None for a named paramstyle
+        self.binds = {
+            name: processor
+            for name, bind in compiled.binds.items()
+            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect))
+        }
+        columns = list(statement.exported_columns)
+        self.results = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        ]
+        self.row = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
+
+    def run(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
+        values = self.construct_params(params)
+        for name, processor in self.binds.items():
+            values[name] = processor(values[name])
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            if self.positions is None:
+                cursor.execute(self.sql, values)
+            else:
+                cursor.execute(self.sql, [values[name] for name in self.positions])
+            if cursor.description is None:
+                return []
+            return [
+                self.row(
+                    *(
+                        value if processor is None else processor(value)
+                        for value, processor in zip(raw, self.results, strict=True)
+                    )
+                )
+                for raw in cursor.fetchall()
+            ]
+        finally:
+            cursor.close()
 
 
 @contextmanager

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import Flask, Request, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -15,6 +16,16 @@ babel = Babel()
 limiter = Limiter(
     key_func=get_remote_address, default_limits=[], storage_uri="memory://", headers_enabled=True
 )
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, opened without building its signer when the request
+    carries no session cookie, as most do (citizens reading and sending, the API)."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def select_locale() -> str:
