@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -16,10 +17,11 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from consult import demo
-from consult.models import Comment, IntakeFingerprint, Organization, ReceiptSubscription
+from consult.models import Comment, Organization, ReceiptSubscription
 from consult.runtime import Runtime
 from consult.scheduler import tick
-from consult.services import receipt_notices
+from consult.services import comments, receipt_notices
+from consult.services.comments import CommentInput
 from tests.conftest import Clock
 from tests.helpers import start, take
 from tests.test_notifications import SmtpServer
@@ -142,21 +144,48 @@ def test_the_api_gives_a_resent_opinion_its_first_receipt(
     assert first.get_json()["receipt"] == second.get_json()["receipt"]
 
 
+def test_the_same_opinion_sent_at_once_from_several_connections_is_stored_once(
+    runtime: Runtime, open_id: int
+) -> None:
+    opinion = CommentInput(body="Gửi lại vì mạng chậm.", article="3", client="same-phone")
+
+    def send(_n: int) -> comments.Stored:
+        return comments.receive(runtime.db, open_id, opinion, runtime.now())
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        stored = list(pool.map(send, range(8)))
+    assert len({s.receipt for s in stored}) == 1
+    assert len(comments_of(runtime, open_id)) == 1
+
+
+def test_a_receipt_code_already_given_is_drawn_again(
+    runtime: Runtime, open_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codes = iter(["K7QM-4XPA", "K7QM-4XPA", "H3NV-8TRE"])
+    monkeypatch.setattr(comments, "new_receipt", lambda: next(codes))
+    first = comments.receive(runtime.db, open_id, CommentInput(body="Một"), runtime.now())
+    second = comments.receive(runtime.db, open_id, CommentInput(body="Hai"), runtime.now())
+    assert (first.receipt, second.receipt) == ("K7QM-4XPA", "H3NV-8TRE")
+    assert sorted(c.body for c in comments_of(runtime, open_id)) == ["Hai", "Một"]
+
+
 def test_only_a_keyed_hash_of_the_client_is_kept_and_only_for_minutes(
     client: FlaskClient, runtime: Runtime, clock: Clock, open_id: int
 ) -> None:
     client.environ_base["REMOTE_ADDR"] = "203.0.113.57"
-    receipt_of(post(client, open_id, "send", body="Một ý kiến."))
+    receipt = receipt_of(post(client, open_id, "send", body="Một ý kiến."))
     with Session(runtime.db) as session:
-        [fingerprint] = session.exec(select(IntakeFingerprint)).all()
         [stored] = session.exec(select(Comment)).all()
-    assert re.fullmatch(r"[0-9a-f]{64}", fingerprint.key)
-    assert "203.0.113" not in repr(fingerprint) and "203.0.113" not in repr(stored)
+    assert stored.receipt == receipt
+    assert stored.resend_key is not None and re.fullmatch(r"[0-9a-f]{64}", stored.resend_key)
+    assert "203.0.113" not in repr(stored)
     clock.advance(minutes=11)
     tick(runtime)
     with Session(runtime.db) as session:
-        assert session.exec(select(IntakeFingerprint)).all() == []
-        assert len(session.exec(select(Comment)).all()) == 1
+        [stored] = session.exec(select(Comment)).all()
+    assert stored.resend_key is None
+    # Past the window the key is gone: the same text again is a new opinion.
+    assert receipt_of(post(client, open_id, "send", body="Một ý kiến.")) != receipt
 
 
 # --- bad input ---------------------------------------------------------------------------------

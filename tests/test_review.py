@@ -73,9 +73,10 @@ def submit(runtime: Runtime, consultation_id: int, **fields: Any) -> Comment:
             runtime.now(),
             entered_by=actor(session, "mttq") if offline else None,
         )
-        session.flush()
-        session.expunge(stored)
-        return stored
+        row = session.get(Comment, stored.id)
+        assert row is not None
+        session.expunge(row)
+        return row
 
 
 def close_window(runtime: Runtime, clock: Clock, consultation_id: int) -> None:

@@ -42,12 +42,8 @@ RECEIPT_OUT = ReceiptOut()
 )
 def comment_create(id: int) -> ResponseReturnValue:
     data = load(COMMENT_IN, json_body())
-    # Reads first, unlocked; comments.submit takes the write lock only for its writes.
-    session, now = common.db(), common.now()
-    # Held until the submit: the session's identity map keeps it only while referenced.
-    _consultation = present.visible(session, common.runtime().engine, id, common.current_actor())
-    stored = comments.submit(
-        session,
+    stored = comments.receive(
+        common.runtime().db,
         id,
         comments.CommentInput(
             body=data["body"],
@@ -58,9 +54,8 @@ def comment_create(id: int) -> ResponseReturnValue:
             channel="online",
             client=fingerprint.client_key(),
         ),
-        now,
+        common.now(),
     )
-    common.commit()
     body = RECEIPT_OUT.dump(
         {
             "receipt": stored.receipt,

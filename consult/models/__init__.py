@@ -13,7 +13,7 @@ from consult.models.consultation import (
 from consult.models.document import Document, PostingRecord, RegisterCounter, SignedCopy
 from consult.models.notification import Notification, NotificationPreference
 from consult.models.organization import Locality, Organization, PostingPlace
-from consult.models.portal import IntakeFingerprint, ReceiptSubscription
+from consult.models.portal import ReceiptSubscription
 from consult.models.review import CommentChange, CommentFingerprint, CommentScan, SynthesisReport
 from consult.models.user import ApiToken, Membership, User
 
@@ -29,7 +29,6 @@ __all__ = [
     "Consultation",
     "Document",
     "DraftVersion",
-    "IntakeFingerprint",
     "Locality",
     "Membership",
     "Notification",

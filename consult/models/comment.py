@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from consult.models.base import instant
@@ -14,10 +14,19 @@ DISPOSITIONS = ("accepted", "partly_accepted", "not_accepted", "out_of_scope", "
 
 
 class Comment(SQLModel, table=True):
-    __table_args__ = (Index("ix_comment_consultation_received", "consultation_id", "received_at"),)
+    __table_args__ = (
+        Index("ix_comment_consultation_received", "consultation_id", "received_at"),
+        Index(
+            "ix_comment_resend",
+            "resend_key",
+            unique=True,
+            sqlite_where=text("resend_key IS NOT NULL"),
+            postgresql_where=text("resend_key IS NOT NULL"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     consultation_id: int = Field(foreign_key="consultation.id")
-    article_id: int | None = Field(default=None, foreign_key="article.id", index=True)
+    article_id: int | None = Field(default=None, foreign_key="article.id")
     """``None`` for a general opinion on the whole draft."""
     body: str
     search_text: str = ""
@@ -39,6 +48,11 @@ class Comment(SQLModel, table=True):
     group_key: str = Field(default="", max_length=64)
     reviewed_by_id: int | None = Field(default=None, foreign_key="user.id")
     reviewed_at: datetime | None = instant(nullable=True)
+    resend_key: str | None = Field(default=None, max_length=64)
+    """For a few minutes after an online opinion arrives: a keyed hash of its sender, the
+    consultation, the article and the text, so the same opinion sent again (a double tap, a
+    resend on a slow connection) gets the same receipt instead of a second row. Unique while
+    set; cleared after :data:`consult.services.resubmissions.RESEND_WINDOW`."""
 
     @property
     def is_anonymous(self) -> bool:

@@ -1,11 +1,7 @@
-"""What the citizens' portal keeps besides the opinion itself.
-
-- :class:`IntakeFingerprint`: a keyed hash of (client, consultation, article, text) for a few
-  minutes, so the same opinion sent twice (a double tap, a resend on a slow connection) is
-  stored once and gets the same receipt. No address is stored, only the hash, and rows older
-  than the de-duplication window are deleted by the scheduler.
-- :class:`ReceiptSubscription`: "tell me by e-mail when the response is published". The
-  address is erased once the e-mail has gone out (or been given up).
+"""What the citizens' portal keeps besides the opinion itself: :class:`ReceiptSubscription`,
+"tell me by e-mail when the response is published". The address is erased once the e-mail
+has gone out (or been given up). (The resend key that recognises an opinion sent twice is a
+column of the opinion: :attr:`consult.models.Comment.resend_key`.)
 """
 
 from __future__ import annotations
@@ -18,16 +14,6 @@ from sqlmodel import Field, SQLModel
 from consult.models.base import instant
 
 SUBSCRIPTION_STATUSES = ("waiting", "sent", "failed")
-
-
-class IntakeFingerprint(SQLModel, table=True):
-    __table_args__ = (Index("ix_intakefingerprint_key_created", "key", "created_at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=64)
-    """HMAC-SHA256 (hex) of the client's hashed address and agent, the consultation, the
-    article and the text."""
-    comment_id: int = Field(foreign_key="comment.id", index=True)
-    created_at: datetime = instant()
 
 
 class ReceiptSubscription(SQLModel, table=True):

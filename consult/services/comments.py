@@ -7,29 +7,31 @@ when no scheduler is running.
 
 from __future__ import annotations
 
+import base64
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func
+import sqlalchemy as sa
+from sqlalchemy import String, and_, bindparam, func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from consult.actor import Actor
-from consult.db import ensure_writer
+from consult.db import WRITER, Prepared, ensure_writer
 from consult.errors import Forbidden, Invalid, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
 from consult.models import Article, Comment, Consultation, Window
 from consult.models.comment import CHANNELS, DISPOSITIONS
-from consult.services import audit, resubmissions
+from consult.services import audit, consultations, resubmissions
 from consult.text import fold
 from consult.workflow.calendar import format_deadline, format_moment
 
 if TYPE_CHECKING:
-    from consult.workflow.engine import Engine
+    from consult.workflow.engine import Engine as WorkflowEngine
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 REVIEW_ROLES = ("reviewer",)
@@ -55,8 +57,12 @@ class CommentInput:
     within minutes is stored once (see :mod:`consult.services.resubmissions`)."""
 
 
+_FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", RECEIPT_ALPHABET)
+
+
 def new_receipt() -> str:
-    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    """Eight characters of the receipt alphabet (40 random bits), as ``K7QM-4XPA``."""
+    code = base64.b32encode(secrets.token_bytes(5)).decode().translate(_FROM_BASE32)
     return f"{code[:4]}-{code[4:]}"
 
 
@@ -69,11 +75,6 @@ _COMMENT_WINDOW = (
     .order_by(col(Window.opens_at))
     .limit(1)
 )
-_ARTICLE_ID = select(Article.id).where(
-    col(Article.consultation_id) == bindparam("consultation_id"),
-    col(Article.number) == bindparam("number"),
-)
-# Statements built once: they run on every opinion received.
 
 
 def comment_window(session: Session, consultation_id: int) -> Window | None:
@@ -84,23 +85,8 @@ def check_open(session: Session, consultation: Consultation, now: datetime) -> W
     """The open comment window, or :class:`NotAllowedNow` saying when it opens or closed."""
     assert consultation.id is not None
     window = comment_window(session, consultation.id)
-    if window is None:
-        raise NotAllowedNow(_("This consultation is not open for opinions."))
-    if now < window.opens_at:
-        raise NotAllowedNow(
-            _(
-                "Opinions are accepted from %(moment)s (Vietnam time).",
-                moment=format_moment(window.opens_at, lang=current_language()),
-            )
-        )
-    if now >= window.closes_at:
-        raise NotAllowedNow(
-            _(
-                "The comment window closed at %(moment)s (Vietnam time); "
-                "opinions can no longer be received.",
-                moment=format_deadline(window.closes_at, lang=current_language()),
-            )
-        )
+    _check_window(window.opens_at if window else None, window.closes_at if window else None, now)
+    assert window is not None
     return window
 
 
@@ -113,18 +99,25 @@ def check_open_or_none(
         return None
 
 
-def _article_id(session: Session, consultation_id: int, number: str | None) -> int | None:
-    if number in (None, ""):
-        return None
-    article_id = (
-        session.connection()
-        .execute(_ARTICLE_ID, {"consultation_id": consultation_id, "number": str(number).strip()})
-        .scalar()
-    )
-    if article_id is None:
-        message = _("The draft has no article %(number)s.", number=number)
-        raise Invalid(message, fields={"article": message})
-    return article_id
+def _check_window(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> None:
+    """The rule itself: opinions are received while ``opens_at <= now < closes_at``."""
+    if opens_at is None or closes_at is None:
+        raise NotAllowedNow(_("This consultation is not open for opinions."))
+    if now < opens_at:
+        raise NotAllowedNow(
+            _(
+                "Opinions are accepted from %(moment)s (Vietnam time).",
+                moment=format_moment(opens_at, lang=current_language()),
+            )
+        )
+    if now >= closes_at:
+        raise NotAllowedNow(
+            _(
+                "The comment window closed at %(moment)s (Vietnam time); "
+                "opinions can no longer be received.",
+                moment=format_deadline(closes_at, lang=current_language()),
+            )
+        )
 
 
 def _validate(data: CommentInput) -> None:
@@ -154,100 +147,188 @@ def _validate(data: CommentInput) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """An opinion as stored: what its sender is told and what the next steps need."""
+
+    id: int
+    consultation_id: int
+    receipt: str
+    received_at: datetime
+
+
+_INTAKE = Prepared(
+    sa.select(
+        col(Consultation.organization_id),
+        col(Consultation.state),
+        col(Window.opens_at),
+        col(Window.closes_at),
+        select(Article.id)
+        .where(
+            col(Article.consultation_id) == col(Consultation.id),
+            col(Article.number) == bindparam("article", type_=String),
+        )
+        .scalar_subquery()
+        .label("article_id"),
+    )
+    .select_from(Consultation)
+    .outerjoin(
+        Window,
+        and_(
+            col(Window.consultation_id) == col(Consultation.id),
+            col(Window.accepts_comments).is_(True),
+        ),
+    )
+    .where(col(Consultation.id) == bindparam("consultation_id"))
+    .order_by(col(Window.opens_at))
+    .limit(1)
+)
+"""Everything deciding on one opinion needs, in one query: who the consultation belongs to,
+its state, its comment window and the id of the article commented on."""
+# The statements of the intake path are compiled once and run on the driver's cursor
+# (:class:`consult.db.Prepared`): they run for every opinion received.
+
+
 def submit(
     session: Session,
     consultation_id: int,
     data: CommentInput,
     now: datetime,
     entered_by: Actor | None = None,
-) -> Comment:
-    """Store one opinion and give it a receipt. The caller commits."""
-    consultation = session.get(Consultation, consultation_id)
-    if consultation is None:
-        raise NotFound(_("Consultation %(id)s does not exist.", id=consultation_id))
-    if entered_by is not None and not entered_by.has_role(
-        consultation.organization_id, *ENTRY_ROLES
-    ):
-        raise Forbidden(
-            _("Only the legal officer or the Fatherland Front can enter opinions received offline.")
-        )
-    _validate(data)
-    received_at = data.received_at or now
-    if received_at > now:
-        message = _("The date received cannot be in the future.")
-        raise Invalid(message, fields={"received_at": message})
-    # An opinion typed in by staff counts from when it was received, not when it was typed.
-    check_open(session, consultation, received_at)
-    comment = Comment(
-        consultation_id=consultation_id,
-        article_id=_article_id(session, consultation_id, data.article),
-        body=data.body.strip(),
-        search_text=fold(data.body),
-        channel=data.channel,
-        locality=data.locality.strip(),
-        author_name=data.author_name.strip(),
-        contact=data.contact.strip(),
-        represents=data.represents,
-        receipt=new_receipt(),
-        received_at=received_at,
-        entered_by_id=entered_by.user_id if entered_by else None,
-    )
-    duplicate_key = ""
-    if data.client and entered_by is None:
-        duplicate_key = resubmissions.key_for(data.client, consultation_id, data.article, data.body)
+) -> Stored:
+    """Store one opinion and give it a receipt, in the session's unit of work. The caller
+    commits. ``entered_by``: the staff member typing in an opinion received offline."""
+    row, facts = _admit(session.connection(), consultation_id, data, now, entered_by)
     # Everything above only reads: on SQLite the write lock is taken from here to the
     # caller's commit, so concurrent opinions queue for a few statements, not a whole request.
     ensure_writer(session)
-    if duplicate_key:
-        already = resubmissions.earlier(session, duplicate_key, now)
-        if already is not None:
-            return already
-    _insert(session, comment)
-    if duplicate_key:
-        assert comment.id is not None
-        resubmissions.remember(session, duplicate_key, comment.id, now)
+    stored = _store(session.connection(), row, now)
     if entered_by is not None:
         audit.record(
             session,
             now=now,
             actor=entered_by,
             action="enter_opinion",
-            organization_id=consultation.organization_id,
+            organization_id=facts.organization_id,
             consultation_id=consultation_id,
             detail={
-                "receipt": comment.receipt,
-                "channel": comment.channel,
-                "received_at": received_at.isoformat(),
+                "receipt": stored.receipt,
+                "channel": data.channel,
+                "received_at": row["received_at"].isoformat(),
             },
         )
-    return comment
+    return stored
+
+
+def receive(engine: Engine, consultation_id: int, data: CommentInput, now: datetime) -> Stored:
+    """Store one opinion sent online, as a unit of work of its own, committed on return.
+
+    The same rules as :func:`submit`, on a connection of its own instead of an ORM session:
+    this is the path every citizen's opinion takes, so it does the least it can. The reads
+    run first, unlocked; the write lock is held for the writes and the commit only.
+    """
+    with engine.connect() as connection:
+        # One read, needing no transaction of its own; then the write transaction.
+        row, _facts = _admit(connection, consultation_id, data, now, None)
+        with connection.execution_options(**WRITER).begin():
+            return _store(connection, row, now)
+
+
+def _admit(
+    connection: Connection,
+    consultation_id: int,
+    data: CommentInput,
+    now: datetime,
+    entered_by: Actor | None,
+) -> tuple[dict[str, Any], Any]:
+    """Every rule an opinion must pass, checked with one read: the row to insert (with the
+    key that recognises a resend, online only) and the facts read.
+
+    Online (``entered_by`` is None) a draft consultation does not exist for the sender; an
+    opinion typed in by staff counts from when it was received, not when it was typed.
+    """
+    _validate(data)
+    article = None if data.article in (None, "") else str(data.article).strip()
+    facts = _INTAKE.first(connection, {"consultation_id": consultation_id, "article": article})
+    if facts is None or (entered_by is None and not consultations.is_public_state(facts.state)):
+        raise NotFound(_("Consultation %(id)s does not exist.", id=consultation_id))
+    if entered_by is not None and not entered_by.has_role(facts.organization_id, *ENTRY_ROLES):
+        raise Forbidden(
+            _("Only the legal officer or the Fatherland Front can enter opinions received offline.")
+        )
+    received_at = data.received_at or now
+    if received_at > now:
+        message = _("The date received cannot be in the future.")
+        raise Invalid(message, fields={"received_at": message})
+    _check_window(facts.opens_at, facts.closes_at, received_at)
+    if article is not None and facts.article_id is None:
+        message = _("The draft has no article %(number)s.", number=data.article)
+        raise Invalid(message, fields={"article": message})
+    row = {
+        "consultation_id": consultation_id,
+        "article_id": facts.article_id,
+        "body": data.body.strip(),
+        "search_text": fold(data.body),
+        "channel": data.channel,
+        "locality": data.locality.strip(),
+        "author_name": data.author_name.strip(),
+        "contact": data.contact.strip(),
+        "represents": data.represents,
+        "receipt": new_receipt(),
+        "received_at": received_at,
+        "entered_by_id": entered_by.user_id if entered_by else None,
+        "disposition": None,
+        "reason": "",
+        "response": "",
+        "group_key": "",
+        "reviewed_by_id": None,
+        "reviewed_at": None,
+        "resend_key": None,
+    }
+    if data.client and entered_by is None:
+        row["resend_key"] = resubmissions.key_for(data.client, consultation_id, article, data.body)
+    return row, facts
+
+
+def _store(connection: Connection, row: dict[str, Any], now: datetime) -> Stored:
+    """The write, in a write transaction: one INSERT, which stores nothing when the receipt
+    code is taken (another is drawn) or the resend key is held by an opinion of the last
+    minutes (whose receipt is given again)."""
+    statement = _insert_statement(connection.dialect.name)
+    for _attempt in range(5):
+        inserted = statement.first(connection, row)
+        if inserted is not None:
+            return Stored(inserted.id, row["consultation_id"], row["receipt"], row["received_at"])
+        if row["resend_key"]:
+            already = resubmissions.earlier(connection, row["resend_key"], now)
+            if already is not None:
+                return Stored(
+                    id=already.id,
+                    consultation_id=already.consultation_id,
+                    receipt=already.receipt,
+                    received_at=already.received_at,
+                )
+        # The receipt code was taken (or a stale resend key was just cleared): draw again.
+        row["receipt"] = new_receipt()
+    raise RuntimeError("could not store the opinion: receipt codes keep colliding")
+
+
+_COMMENTS = Comment.__table__  # type: ignore[attr-defined]
+_ROW = tuple(column.name for column in _COMMENTS.columns if column.name != "id")
+"""The columns an opinion is inserted with: all but the id."""
 
 
 @cache
-def _insert_statement(dialect: str) -> Any:
-    """``INSERT … ON CONFLICT (receipt) DO NOTHING RETURNING id``, built once per dialect."""
+def _insert_statement(dialect: str) -> Prepared:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id``, built once per dialect: the
+    conflicts are a receipt code already given or a resend key already held."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (
+    return Prepared(
         insert(Comment)
-        .on_conflict_do_nothing(index_elements=["receipt"])
+        .values({name: bindparam(name, type_=_COMMENTS.c[name].type) for name in _ROW})
+        .on_conflict_do_nothing()
         .returning(col(Comment.id))
     )
-
-
-def _insert(session: Session, comment: Comment) -> None:
-    """One INSERT; a receipt already taken (about one chance in 10^12) draws another code.
-    ``ON CONFLICT DO NOTHING`` needs no savepoint. The row then joins the session as loaded."""
-    statement = _insert_statement(session.get_bind().dialect.name)
-    values = comment.model_dump(exclude={"id"})
-    for _attempt in range(5):
-        new_id = session.connection().execute(statement, values).scalar()
-        if new_id is not None:
-            comment.id = int(new_id)
-            make_transient_to_detached(comment)
-            session.add(comment)
-            return
-        comment.receipt = values["receipt"] = new_receipt()
-    raise RuntimeError("could not draw a unique receipt code")
 
 
 def validate(data: CommentInput) -> None:
@@ -343,7 +424,7 @@ def filtered(consultation_id: int, flt: CommentFilter) -> Any:
 
 
 def require_reviewer(
-    session: Session, engine: Engine, consultation: Consultation, actor: Actor
+    session: Session, engine: WorkflowEngine, consultation: Consultation, actor: Actor
 ) -> None:
     """Only the Front's reviewer changes dispositions or groups, and only at a stage the
     definition marks ``review: true`` and before the synthesis report is approved."""
@@ -365,7 +446,7 @@ def require_reviewer(
 
 def review(
     session: Session,
-    engine: Engine,
+    engine: WorkflowEngine,
     comment_id: int,
     actor: Actor,
     now: datetime,

@@ -54,7 +54,11 @@ def listing(
 
 def is_public(consultation: Consultation) -> bool:
     """A draft in preparation is internal; from posting on, the consultation is public."""
-    return consultation.state != "draft"
+    return is_public_state(consultation.state)
+
+
+def is_public_state(state: str) -> bool:
+    return state != "draft"
 
 
 def latest_draft(session: Session, consultation_id: int) -> DraftVersion | None:

@@ -30,6 +30,7 @@ from consult.models import Comment, Consultation, ReceiptSubscription
 from consult.services.notifications import MAX_ATTEMPTS, RETRY_DELAYS
 
 if TYPE_CHECKING:
+    from consult.services.comments import Stored
     from consult.workflow.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def email_address(contact: str) -> str:
 
 
 def subscribe(
-    session: Session, comment: Comment, contact: str, now: datetime, language: str = "vi"
+    session: Session, comment: Comment | Stored, contact: str, now: datetime, language: str = "vi"
 ) -> ReceiptSubscription:
     """Remember the wish (once per opinion: a resent duplicate changes nothing)."""
     assert comment.id is not None

@@ -3,20 +3,23 @@
 A citizen on a slow connection taps "send" again, or the browser resends the form: the
 second copy gets the first one's receipt instead of a second row. The client is known only
 by a keyed hash the web layer computes (:func:`consult.web.fingerprint.client_key`); here it
-is hashed again with the consultation, the article and the text, and kept for
-:data:`RESEND_WINDOW`, after which :func:`forget_old` deletes it.
+is hashed again with the consultation, the article and the text, and kept on the opinion
+(``Comment.resend_key``) for :data:`RESEND_WINDOW`, after which :func:`forget_old` clears it.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, delete, insert
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlalchemy import bindparam, update
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, col
 
-from consult.db import UTCDateTime
-from consult.models import Comment, IntakeFingerprint
+from consult.db import Prepared
+from consult.models import Comment
 
 RESEND_WINDOW = timedelta(minutes=10)
 
@@ -33,35 +36,41 @@ def key_for(client: str, consultation_id: int, article: str | None, body: str) -
     return digest.hexdigest()
 
 
-_EARLIER = (
-    select(IntakeFingerprint.comment_id)
-    .where(
-        col(IntakeFingerprint.key) == bindparam("key"),
-        col(IntakeFingerprint.created_at) > bindparam("since", type_=UTCDateTime),
-    )
-    .order_by(col(IntakeFingerprint.id))
-    .limit(1)
+_HOLDER = Prepared(
+    sa.select(
+        col(Comment.id),
+        col(Comment.consultation_id),
+        col(Comment.receipt),
+        col(Comment.received_at),
+    ).where(col(Comment.resend_key) == bindparam("key"))
 )
-_REMEMBER = insert(IntakeFingerprint)
-# Built once and run on the session's connection (Core, no ORM machinery): this runs on
-# every opinion sent online, while holding SQLite's write lock.
+_RELEASE = Prepared(
+    update(Comment).where(col(Comment.id) == bindparam("id")).values(resend_key=None)
+)
+# Compiled once and run on the driver's cursor: they run while holding SQLite's write lock.
 
 
-def earlier(session: Session, key: str, now: datetime) -> Comment | None:
-    """The opinion already stored under ``key`` within the window, if any."""
-    since = now - RESEND_WINDOW
-    found = session.connection().execute(_EARLIER, {"key": key, "since": since}).scalar()
-    return None if found is None else session.get(Comment, found)
-
-
-def remember(session: Session, key: str, comment_id: int, now: datetime) -> None:
-    values = {"key": key, "comment_id": comment_id, "created_at": now}
-    session.connection().execute(_REMEMBER, values)
+def earlier(connection: Connection, key: str, now: datetime) -> Any | None:
+    """The opinion stored under ``key`` within the window, if any: its id, consultation,
+    receipt and time received. A key past the window that :func:`forget_old` has not
+    cleared yet (no scheduler running) is cleared here: the data decides, not the timer."""
+    held = _HOLDER.first(connection, {"key": key})
+    if held is None:
+        return None
+    if held.received_at > now - RESEND_WINDOW:
+        return held
+    _RELEASE.rows(connection, {"id": held.id})
+    return None
 
 
 def forget_old(session: Session, now: datetime) -> int:
-    """Delete fingerprints past the window: they have no use left. Returns how many."""
+    """Clear the keys of opinions past the window: they have no use left. Returns how many."""
     result = session.execute(
-        delete(IntakeFingerprint).where(col(IntakeFingerprint.created_at) <= now - RESEND_WINDOW)
+        update(Comment)
+        .where(
+            col(Comment.resend_key).is_not(None),
+            col(Comment.received_at) <= now - RESEND_WINDOW,
+        )
+        .values(resend_key=None)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

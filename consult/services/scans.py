@@ -14,7 +14,7 @@ from consult.errors import Forbidden, Invalid, NotFound
 from consult.i18n import _
 from consult.models import Comment, CommentScan, Consultation
 from consult.services import audit
-from consult.services.comments import ENTRY_ROLES, READ_ROLES, REVIEW_ROLES
+from consult.services.comments import ENTRY_ROLES, READ_ROLES, REVIEW_ROLES, Stored
 
 MAX_BYTES = 10 * 1024 * 1024
 SIGNATURES = (
@@ -40,7 +40,7 @@ def folder_for(uploads: Path, consultation_id: int) -> Path:
 def attach(
     session: Session,
     uploads: Path,
-    comment: Comment,
+    comment: Comment | Stored,
     data: bytes,
     original_name: str,
     actor: Actor,
