@@ -15,8 +15,8 @@ import threading
 from collections import namedtuple
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, create_engine, event, make_url
@@ -26,8 +26,6 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
 SQLITE_BEGIN = "consult_sqlite_begin"
-WRITER = {SQLITE_BEGIN: "IMMEDIATE"}
-"""Execution options of a connection whose next transaction writes (SQLite: BEGIN IMMEDIATE)."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -62,8 +60,8 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     connect_args = kwargs.setdefault("connect_args", {})
     connect_args.setdefault("timeout", 30)
     database = make_url(url).database or ""
-    if database not in ("", ":memory:"):
-        connect_args.setdefault("factory", queued_connection(Path(f"{database}-writers")))
+    queue = f"{database}-writers" if database not in ("", ":memory:") else None
+    connect_args.setdefault("factory", queued_connection(queue))
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -81,15 +79,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
-        dbapi_connection = connection.connection.dbapi_connection
-        if mode == "IMMEDIATE" and isinstance(dbapi_connection, QueuedConnection):
-            dbapi_connection.wait_turn()
-        try:
-            # Straight on the driver: this runs at the start of every transaction.
-            dbapi_connection.execute(f"BEGIN {mode}")
-        except BaseException:
-            dbapi_connection.rollback()  # gives the turn back
-            raise
+        connection.connection.dbapi_connection.begin(mode)
 
     return engine
 
@@ -106,13 +96,24 @@ class QueuedConnection(sqlite3.Connection):
     file still meets the busy timeout.
     """
 
-    writers_path: Path
+    writers_path: str | None
+    """The queue file; none for a database in memory, which has one connection."""
     _queue: int | None = None
     """The queue file, opened at the first write and kept open with the connection."""
     _holding = False
 
+    def begin(self, mode: str) -> None:
+        """``BEGIN DEFERRED`` (a read) or ``BEGIN IMMEDIATE`` (a write, after waiting its turn)."""
+        if mode == "IMMEDIATE":
+            self.wait_turn()
+        try:
+            self.execute(f"BEGIN {mode}")
+        except BaseException:
+            self.rollback()  # gives the turn back
+            raise
+
     def wait_turn(self) -> None:
-        if self._holding:
+        if self._holding or self.writers_path is None:
             return
         held = _turns_held_here()
         if self.writers_path in held:
@@ -156,16 +157,49 @@ class QueuedConnection(sqlite3.Connection):
 _local = threading.local()
 
 
-def _turns_held_here() -> set[Path]:
-    held: set[Path] | None = getattr(_local, "turns", None)
+def _turns_held_here() -> set[str]:
+    held: set[str] | None = getattr(_local, "turns", None)
     if held is None:
         held = _local.turns = set()
     return held
 
 
-def queued_connection(writers_path: Path) -> type[QueuedConnection]:
+def queued_connection(writers_path: str | None) -> type[QueuedConnection]:
     """The connection class for one database file (``sqlite3.connect(factory=…)``)."""
     return type("QueuedConnection", (QueuedConnection,), {"writers_path": writers_path})
+
+
+@dataclass(frozen=True, slots=True)
+class Driver:
+    """A driver (DBAPI) connection and its SQLAlchemy dialect: what :class:`Prepared` runs on."""
+
+    dialect: Dialect
+    dbapi: Any
+
+    @classmethod
+    def under(cls, connection: Connection) -> Driver:
+        """The driver connection under a SQLAlchemy one, in the transaction it has open."""
+        return cls(connection.dialect, connection.connection.dbapi_connection)
+
+    def begin_write(self) -> None:
+        """Begin a write transaction: on SQLite ``BEGIN IMMEDIATE``, after waiting its turn;
+        PostgreSQL's driver has opened one with the first statement, or does now."""
+        if self.dialect.name == "sqlite":
+            self.dbapi.begin("IMMEDIATE")
+
+    def commit(self) -> None:
+        self.dbapi.commit()
+
+
+@contextmanager
+def driver(engine: Engine) -> Iterator[Driver]:
+    """A pooled driver connection, for a unit of work run with :class:`Prepared` statements.
+    Whatever it has not committed is rolled back when it goes back to the pool."""
+    pooled = engine.raw_connection()
+    try:
+        yield Driver(engine.dialect, pooled.dbapi_connection)
+    finally:
+        pooled.close()
 
 
 class Prepared:
@@ -186,17 +220,17 @@ class Prepared:
         self.statement = statement
         self._compiled: dict[str, _Compiled] = {}
 
-    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
+    def rows(self, driver: Driver, params: Mapping[str, Any]) -> list[Any]:
         """The result rows, as named tuples (empty for a statement without results)."""
-        compiled = self._compiled.get(connection.dialect.name)
+        compiled = self._compiled.get(driver.dialect.name)
         if compiled is None:
-            compiled = self._compiled[connection.dialect.name] = _Compiled(
-                self.statement, connection.dialect
+            compiled = self._compiled[driver.dialect.name] = _Compiled(
+                self.statement, driver.dialect
             )
-        return compiled.run(connection, params)
+        return compiled.run(driver.dbapi, params)
 
-    def first(self, connection: Connection, params: Mapping[str, Any]) -> Any | None:
-        rows = self.rows(connection, params)
+    def first(self, driver: Driver, params: Mapping[str, Any]) -> Any | None:
+        rows = self.rows(driver, params)
         return rows[0] if rows else None
 
 
@@ -217,11 +251,11 @@ class _Compiled:
         ]
         self.row = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
 
-    def run(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
+    def run(self, dbapi: Any, params: Mapping[str, Any]) -> list[Any]:
         values = self.construct_params(params)
         for name, processor in self.binds.items():
             values[name] = processor(values[name])
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = dbapi.cursor()
         try:
             if self.positions is None:
                 cursor.execute(self.sql, values)

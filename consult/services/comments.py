@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import String, and_, bindparam, func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from consult.actor import Actor
-from consult.db import WRITER, Prepared, ensure_writer
+from consult.db import Driver, Prepared, driver, ensure_writer
 from consult.errors import Forbidden, Invalid, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
 from consult.models import Article, Comment, Consultation, Window
@@ -198,11 +198,11 @@ def submit(
 ) -> Stored:
     """Store one opinion and give it a receipt, in the session's unit of work. The caller
     commits. ``entered_by``: the staff member typing in an opinion received offline."""
-    row, facts = _admit(session.connection(), consultation_id, data, now, entered_by)
+    row, facts = _admit(Driver.under(session.connection()), consultation_id, data, now, entered_by)
     # Everything above only reads: on SQLite the write lock is taken from here to the
     # caller's commit, so concurrent opinions queue for a few statements, not a whole request.
     ensure_writer(session)
-    stored = _store(session.connection(), row, now)
+    stored = _store(Driver.under(session.connection()), row, now)
     if entered_by is not None:
         audit.record(
             session,
@@ -223,19 +223,20 @@ def submit(
 def receive(engine: Engine, consultation_id: int, data: CommentInput, now: datetime) -> Stored:
     """Store one opinion sent online, as a unit of work of its own, committed on return.
 
-    The same rules as :func:`submit`, on a connection of its own instead of an ORM session:
-    this is the path every citizen's opinion takes, so it does the least it can. The reads
-    run first, unlocked; the write lock is held for the writes and the commit only.
+    The same rules as :func:`submit`, straight on a pooled driver connection instead of an
+    ORM session: this is the path every citizen's opinion takes, so it does the least it
+    can. One read, unlocked; then one INSERT and the commit under the write lock.
     """
-    with engine.connect() as connection:
-        # One read, needing no transaction of its own; then the write transaction.
+    with driver(engine) as connection:
         row, _facts = _admit(connection, consultation_id, data, now, None)
-        with connection.execution_options(**WRITER).begin():
-            return _store(connection, row, now)
+        connection.begin_write()
+        stored = _store(connection, row, now)
+        connection.commit()
+        return stored
 
 
 def _admit(
-    connection: Connection,
+    connection: Driver,
     consultation_id: int,
     data: CommentInput,
     now: datetime,
@@ -290,7 +291,7 @@ def _admit(
     return row, facts
 
 
-def _store(connection: Connection, row: dict[str, Any], now: datetime) -> Stored:
+def _store(connection: Driver, row: dict[str, Any], now: datetime) -> Stored:
     """The write, in a write transaction: one INSERT, which stores nothing when the receipt
     code is taken (another is drawn) or the resend key is held by an opinion of the last
     minutes (whose receipt is given again)."""

@@ -15,10 +15,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam, update
-from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
-from consult.db import Prepared
+from consult.db import Driver, Prepared
 from consult.models import Comment
 
 RESEND_WINDOW = timedelta(minutes=10)
@@ -50,7 +49,7 @@ _RELEASE = Prepared(
 # Compiled once and run on the driver's cursor: they run while holding SQLite's write lock.
 
 
-def earlier(connection: Connection, key: str, now: datetime) -> Any | None:
+def earlier(connection: Driver, key: str, now: datetime) -> Any | None:
     """The opinion stored under ``key`` within the window, if any: its id, consultation,
     receipt and time received. A key past the window that :func:`forget_old` has not
     cleared yet (no scheduler running) is cleared here: the data decides, not the timer."""
