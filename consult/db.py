@@ -3,7 +3,8 @@
 SQLite is the embedded default and PostgreSQL the production database; code above this
 module does not know which one it talks to. Write units of work call :func:`write_session`
 so that SQLite takes its write lock up front (``BEGIN IMMEDIATE``) and concurrent writers
-queue instead of failing half-way with "database is locked".
+queue (:class:`QueuedConnection`) instead of failing half-way with "database is locked".
+The citizens' intake runs a few statements straight on the driver (:class:`Prepared`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, create_engine, event, make_url
 from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
@@ -58,7 +60,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     connect_args = kwargs.setdefault("connect_args", {})
-    connect_args.setdefault("timeout", 30)
+    connect_args.setdefault("timeout", 30)  # SQLite's busy timeout, in seconds
     database = make_url(url).database or ""
     queue = f"{database}-writers" if database not in ("", ":memory:") else None
     connect_args.setdefault("factory", queued_connection(queue))
@@ -73,13 +75,15 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
-        connection.connection.dbapi_connection.begin(mode)
+        try:
+            connection.connection.dbapi_connection.begin(mode)
+        except sqlite3.Error as error:  # as SQLAlchemy reports any other statement's error
+            raise DBAPIError.instance(f"BEGIN {mode}", None, error, sqlite3.Error) from error
 
     return engine
 
@@ -93,7 +97,7 @@ class QueuedConnection(sqlite3.Connection):
     the database (``<database>-writers``): the kernel wakes the next waiter the moment the
     turn is given back, at the end of the transaction, however it ends. SQLite's own lock
     stays the rule; the queue only orders consult's writers, and anything else writing to the
-    file still meets the busy timeout.
+    database still meets the busy timeout.
     """
 
     writers_path: str | None

@@ -1,5 +1,7 @@
-"""Opinions: submitting (online or entered by staff), receipts, reviewing.
+"""Opinions: receiving them (:func:`receive` for the citizens' API, :func:`submit` in a
+session for the portal form and for staff typing in offline opinions), receipts, reviewing.
 
+Both ways in pass the same rules (:func:`_admit`) and the same write (:func:`_store`).
 Whether a consultation accepts opinions is decided by its windows in the database
 (``opens_at <= now < closes_at``), on every submission: a late opinion is refused even
 when no scheduler is running.
