@@ -236,9 +236,9 @@ def _input(form: PortalCommentForm) -> comments.CommentInput:
     exempt_when=lambda: not _writes(),
 )
 def comment(consultation_id: int) -> Any:
-    # A POST that sends writes: declare it before the first query (SQLite takes its write
-    # lock now).
-    session = common.writing() if _writes() else common.db()
+    # Reads first, unlocked: comments.submit takes the write lock for the opinion (and the
+    # e-mail subscription) only, so citizens sending at once queue for a few statements.
+    session = common.db()
     now = common.now()
     item = public_consultation(consultation_id)
     articles = consultations.articles(session, consultation_id)
