@@ -104,7 +104,8 @@ class QueuedConnection(sqlite3.Connection):
     """The queue file; none for a database in memory, which has one connection."""
     _queue: int | None = None
     """The queue file, opened at the first write and kept open with the connection."""
-    _holding = False
+    _holding: set[str] | None = None
+    """While this connection holds the turn: the turns held by the thread that took it."""
 
     def begin(self, mode: str) -> None:
         """``BEGIN DEFERRED`` (a read) or ``BEGIN IMMEDIATE`` (a write, after waiting its turn)."""
@@ -117,7 +118,7 @@ class QueuedConnection(sqlite3.Connection):
             raise
 
     def wait_turn(self) -> None:
-        if self._holding or self.writers_path is None:
+        if self._holding is not None or self.writers_path is None:
             return
         held = _turns_held_here()
         if self.writers_path in held:
@@ -127,13 +128,14 @@ class QueuedConnection(sqlite3.Connection):
         if self._queue is None:
             self._queue = os.open(self.writers_path, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(self._queue, fcntl.LOCK_EX)
-        self._holding = True
+        self._holding = held
         held.add(self.writers_path)
 
     def give_turn_back(self) -> None:
-        if self._holding and self._queue is not None:
-            self._holding = False
-            _turns_held_here().discard(self.writers_path)
+        # Possibly from another thread (a connection collected by the pool): the taker's set.
+        held, self._holding = self._holding, None
+        if held is not None and self._queue is not None:
+            held.discard(self.writers_path or "")
             fcntl.flock(self._queue, fcntl.LOCK_UN)
 
     def commit(self) -> None:

@@ -15,7 +15,14 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from consult.db import Prepared as PreparedStatement
-from consult.db import UTCDateTime, driver, make_engine, write_session
+from consult.db import (
+    QueuedConnection,
+    UTCDateTime,
+    driver,
+    make_engine,
+    queued_connection,
+    write_session,
+)
 from consult.models import AuditEvent
 
 
@@ -129,3 +136,49 @@ def test_a_prepared_statement_reads_and_writes_the_values_sqlalchemy_does(
         stored = session.get(AuditEvent, inserted.id)
         assert stored is not None and stored.at == at
     engine.dispose()
+
+
+def test_a_turn_given_back_from_another_thread_leaves_the_taker_free_to_queue_again(
+    tmp_path: Path,
+) -> None:
+    """The pool may roll a connection back from another thread; the thread that took the turn
+    must still queue later (with a 0.2 s busy timeout, skipping the queue would fail)."""
+    database = str(tmp_path / "threads.db")
+    factory = queued_connection(f"{database}-writers")
+
+    def connect() -> QueuedConnection:
+        # As SQLAlchemy's pool opens file databases: usable from any thread.
+        connection = sqlite3.connect(
+            database, timeout=0.2, factory=factory, check_same_thread=False
+        )
+        connection.isolation_level = None
+        return connection
+
+    taken = connect()
+    taken.execute("PRAGMA journal_mode=WAL")
+    taken.begin("IMMEDIATE")
+    taken.execute("CREATE TABLE t (x INTEGER)")
+    releaser = threading.Thread(target=taken.commit)
+    releaser.start()
+    releaser.join()
+
+    holder_has_turn = threading.Event()
+
+    def hold() -> None:
+        holder = connect()
+        holder.begin("IMMEDIATE")
+        holder_has_turn.set()
+        time.sleep(1.0)
+        holder.execute("INSERT INTO t VALUES (1)")
+        holder.commit()
+        holder.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert holder_has_turn.wait(timeout=10)
+    taken.begin("IMMEDIATE")  # waits for the holder, then writes
+    taken.execute("INSERT INTO t VALUES (2)")
+    taken.commit()
+    thread.join()
+    assert [x for (x,) in taken.execute("SELECT x FROM t ORDER BY rowid")] == [1, 2]
+    taken.close()
