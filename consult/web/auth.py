@@ -156,7 +156,7 @@ def _csrf_error(exc: CSRFError) -> Any:
 
 
 def consult_error_page(exc: ConsultError) -> tuple[str, int]:
-    """A domain error no view handled itself (registered on the web blueprints only)."""
+    """A domain error no view handled itself. The API's blueprint answers its own in JSON."""
     return error_page(exc.status, exc.message)
 
 
@@ -167,5 +167,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     app.jinja_env.globals["logout_form"] = logout_form
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(ConsultError, consult_error_page)
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _http_error)

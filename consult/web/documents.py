@@ -34,7 +34,6 @@ from consult.i18n import _
 from consult.models import Consultation, Document, Organization
 from consult.services import comments
 from consult.web import common
-from consult.web.auth import consult_error_page
 from consult.web.document_forms import (
     NumberKindForm,
     SignedCopyForm,
@@ -44,9 +43,7 @@ from consult.web.document_forms import (
 
 bp = Blueprint("documents", __name__, url_prefix="/staff")
 bp.before_request(common.require_staff)
-bp.register_error_handler(ConsultError, consult_error_page)
 public_bp = Blueprint("public_documents", __name__)
-public_bp.register_error_handler(ConsultError, consult_error_page)
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

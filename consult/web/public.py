@@ -30,14 +30,13 @@ from consult.models import AuditEvent, Comment, Consultation, Document, Window
 from consult.services import comments, consultations, organizations, receipt_notices
 from consult.services.consultations import ArticleView
 from consult.web import common, fingerprint
-from consult.web.auth import consult_error_page, safe_next
+from consult.web.auth import safe_next
 from consult.web.forms import OTHER_LOCALITY, CommentForm
 from consult.web.portal_forms import STEP_EDIT, STEP_PREVIEW, STEP_SEND, PortalCommentForm
 from consult.web.qr import qr_svg
 from consult.workflow.calendar import VN_TZ
 
 bp = Blueprint("public", __name__)
-bp.register_error_handler(ConsultError, consult_error_page)
 
 RESPONSES_PER_PAGE = 50
 DECISION_TYPE = "QĐ"

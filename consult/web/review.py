@@ -49,13 +49,10 @@ from consult.services import (
 )
 from consult.services import review as workbench
 from consult.web import common
-from consult.web.auth import consult_error_page
 from consult.web.forms import parse_articles
 
 bp = Blueprint("review", __name__, url_prefix="/staff/review")
-bp.register_error_handler(ConsultError, consult_error_page)
 public_bp = Blueprint("synthesis_public", __name__)
-public_bp.register_error_handler(ConsultError, consult_error_page)
 
 PER_PAGE = 50
 FILTER_ARGS = ("article", "locality", "channel", "disposition", "anonymous", "group", "q", "sort")

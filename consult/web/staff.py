@@ -28,7 +28,7 @@ from consult.services import (
     organizations,
 )
 from consult.web import common
-from consult.web.auth import consult_error_page, safe_next
+from consult.web.auth import safe_next
 from consult.web.forms import (
     OFFLINE_CHANNELS,
     OTHER_LOCALITY,
@@ -44,7 +44,6 @@ from consult.workflow.definition import Action, Definition
 from consult.workflow.engine import ActionOption
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-bp.register_error_handler(ConsultError, consult_error_page)
 
 COMMENTS_PER_PAGE = 50
 
