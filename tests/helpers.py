@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from consult.actor import Actor
@@ -12,6 +14,9 @@ from consult.models import Organization, User
 from consult.runtime import Runtime
 from consult.services import users
 from consult.workflow.engine import ArticleInput
+from tests.conftest import PASSWORD
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 ARTICLES = [
     ArticleInput("1", "Phạm vi điều chỉnh", "Quy chế này quy định việc thực hiện dân chủ."),
@@ -61,3 +66,20 @@ def take(
             session, consultation_id, action, who or SYSTEM, payload or {}, runtime.now()
         )
         return ctx
+
+
+def csrf(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on ``path``."""
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    found = TOKEN.search(response.get_data(as_text=True))
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def login(client: FlaskClient, username: str) -> None:
+    token = csrf(client, "/login")
+    response = client.post(
+        "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)

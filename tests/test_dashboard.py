@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from flask.testing import FlaskClient
 
 from consult.models import Organization
 from consult.runtime import Runtime
-from tests.conftest import PASSWORD, Clock
-from tests.helpers import start, take
-
-
-def login(client: FlaskClient, username: str) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert token is not None
-    response = client.post(
-        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)}
-    )
-    assert response.status_code == 302
+from tests.conftest import Clock
+from tests.helpers import login, start, take
 
 
 def test_the_clerk_sees_the_publication_deadline_then_the_overdue_flag(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -18,9 +17,8 @@ from consult.cli import main
 from consult.documents import docx_reader, signed
 from consult.models import Consultation, Document, SignedCopy
 from consult.runtime import Runtime
-from tests.conftest import PASSWORD
+from tests.helpers import csrf, login
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 SEED = {
     "127/KH-UBND": "30/01/2024",
@@ -30,22 +28,6 @@ SEED = {
     "268/QĐ-UBND": "25/03/2024",
     "277/KH-UBND": "28/03/2024",
 }
-
-
-def csrf(client: FlaskClient, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    found = TOKEN.search(response.get_data(as_text=True))
-    assert found, f"no CSRF token on {path}"
-    return found.group(1)
-
-
-def login(client: FlaskClient, username: str) -> None:
-    token = csrf(client, "/login")
-    response = client.post(
-        "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 302
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from sqlmodel import Session, select
 from consult.models import Organization, User
 from consult.runtime import Runtime
 from consult.services import notifications
-from tests.test_dashboard import login
-from tests.test_web import TOKEN
+from tests.helpers import TOKEN, login
 
 
 def test_the_reviewer_turns_off_reminder_emails_and_keeps_them_on_the_dashboard(

@@ -21,12 +21,12 @@ from sqlmodel import Session, select
 from consult import demo
 from consult.models import Comment, Consultation
 from consult.runtime import Runtime
-from tests import test_browser as shared
+from tests import browser as shared
 from tests.conftest import Clock
 
 pytestmark = pytest.mark.browser
 
-# The browser and the live server are those of the other browser tests.
+# The browser and the live server: tests/browser.py, shared with the other browser tests.
 browser = shared.browser
 live_url = shared.live_url
 PHONE = shared.PHONE

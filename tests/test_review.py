@@ -26,8 +26,9 @@ from consult.runtime import Runtime
 from consult.services import campaigns, comments, revisions, scans, synthesis
 from consult.services import review as workbench
 from consult.workflow.engine import ArticleInput
-from tests.conftest import PASSWORD, Clock
-from tests.helpers import ARTICLES, actor, start, take
+from tests import helpers
+from tests.conftest import Clock
+from tests.helpers import ARTICLES, actor, csrf, start, take
 
 AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)  # Fri 22/03/2024 08:00 Vietnam time
 VILLAGES = ["Thôn Đồng Bông", "Thôn Trại Nhất", "Thôn Trại Nhất", ""]
@@ -42,19 +43,9 @@ def logout(client: FlaskClient) -> None:
 
 
 def login(client: FlaskClient, username: str) -> None:
+    """Log in as ``username``, out of whoever was logged in first."""
     logout(client)
-    token = csrf(client, "/login")
-    response = client.post(
-        "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 302, response.data[:400]
-
-
-def csrf(client: FlaskClient, url: str) -> str:
-    page = client.get(url).get_data(as_text=True)
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert found, page[:500]
-    return found.group(1)
+    helpers.login(client, username)
 
 
 def opened(runtime: Runtime, commune: Organization) -> int:

@@ -3,56 +3,35 @@ its scan, the table filtered by article and searched without diacritics, a campa
 duplicates grouped and answered once, dispositions with reasons, the report generated and
 approved; then the citizen's receipt shows the response.
 
-A missing Chromium fails these tests (``apt-get install -y chromium``), as in test_browser.
+A missing Chromium fails these tests (``apt-get install -y chromium``), as the others.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from flask import Flask
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Browser, Page, expect
 
 from consult.db import write_session
 from consult.models import Organization
 from consult.runtime import Runtime
 from consult.services import audit, comments
+from tests import browser as shared
 from tests.conftest import PASSWORD, Clock
 from tests.helpers import start, take
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 CAMPAIGN = "Đề nghị niêm yết dự thảo tại nhà văn hóa thôn đủ 30 ngày liên tục cho bà con."
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 
 
-@pytest.fixture
-def live_url(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `apt-get install -y chromium` (as root).")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+# The browser and the live server: tests/browser.py, shared with the other browser tests.
+browser = shared.browser
+live_url = shared.live_url
 
 
 def seed(runtime: Runtime, commune: Organization) -> tuple[int, str]:

@@ -20,26 +20,9 @@ from consult.db import write_session
 from consult.models import Comment, Consultation, Document, Organization, User
 from consult.runtime import Runtime
 from tests.conftest import PASSWORD, Clock
-from tests.helpers import start, take
+from tests.helpers import TOKEN, csrf, login, start, take
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 AFTER_WINDOW = datetime(2024, 3, 21, 17, 0, tzinfo=UTC)  # 22/03/2024 00:00 in Vietnam
-
-
-def csrf(client: FlaskClient, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    found = TOKEN.search(response.get_data(as_text=True))
-    assert found, f"no CSRF token on {path}"
-    return found.group(1)
-
-
-def login(client: FlaskClient, username: str) -> None:
-    token = csrf(client, "/login")
-    response = client.post(
-        "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
 
 
 def text(response: object) -> str:
