@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from consult.actor import SYSTEM
+from consult.calendar import zone
 from consult.config import ROOT
 from consult.db import write_session
 from consult.documents import register
@@ -26,7 +27,6 @@ from consult.models import (
 )
 from consult.runtime import Runtime
 from consult.services import comments, users
-from consult.workflow.calendar import VN_TZ
 from consult.workflow.engine import ArticleInput
 
 DEMO_DIR = ROOT / "config" / "demo"
@@ -53,7 +53,7 @@ def accounts() -> list[DemoAccount]:
 
 
 def _vn(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=VN_TZ)
+    return datetime.fromisoformat(text).replace(tzinfo=zone())
 
 
 def load_commune(

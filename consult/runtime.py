@@ -10,10 +10,10 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine as DbEngine
 
+from consult.calendar import LegalCalendar, use_zone
 from consult.clock import utcnow
 from consult.config import Settings
 from consult.db import make_engine
-from consult.workflow.calendar import LegalCalendar
 from consult.workflow.catalog import Catalog
 from consult.workflow.engine import Engine
 
@@ -34,7 +34,7 @@ class Runtime:
 def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Runtime:
     db = make_engine(settings.database_url)
     catalog = Catalog.from_directory(settings.workflows_dir)
-    calendar = LegalCalendar.from_directory(settings.holidays_dir)
+    calendar = LegalCalendar.from_directory(settings.holidays_dir, use_zone(settings.timezone))
     return Runtime(
         settings=settings,
         db=db,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consult.workflow.calendar import (
+from consult.calendar import (
     VN_TZ,
     CalendarNotCovered,
     Holiday,

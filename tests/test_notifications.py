@@ -16,12 +16,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import Session, col, select
 
+from consult.calendar import VN_TZ
 from consult.db import write_session
 from consult.models import Document, Notification, Organization, User
 from consult.runtime import Runtime, build_runtime
 from consult.scheduler import tick
 from consult.services import notifications
-from consult.workflow.calendar import VN_TZ
 from tests.conftest import Clock
 from tests.helpers import start, take
 

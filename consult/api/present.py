@@ -15,11 +15,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from consult.actor import Actor
+from consult.calendar import format_deadline
 from consult.errors import NotFound
 from consult.i18n import _, current_language
 from consult.models import Article, Comment, Consultation, Document, Window
 from consult.services import comments, consultations
-from consult.workflow.calendar import format_deadline
 from consult.workflow.definition import Action, Definition, PayloadField
 from consult.workflow.engine import Engine
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from consult.documents import layout
+from consult.calendar import dmy
 from consult.models import Consultation, Document, Organization, PostingPlace, PostingRecord
 from consult.text import fold
 
@@ -38,7 +38,7 @@ class Disclosure:
 
     @property
     def until(self) -> str:
-        return layout.dmy(self.ends_on) if self.ends_on else "thường xuyên"
+        return dmy(self.ends_on) if self.ends_on else "thường xuyên"
 
 
 def quarter(year: int, number: int) -> tuple[date, date]:
@@ -72,7 +72,7 @@ def form_of(place: str, kinds_by_name: dict[str, str]) -> str:
 def _content(record: PostingRecord, consultation: Consultation, document: Document | None) -> str:
     if record.what == "decision" and document is not None:
         return (
-            f"Quyết định số {document.symbol} ngày {layout.dmy(document.issued_on)} "
+            f"Quyết định số {document.symbol} ngày {dmy(document.issued_on)} "
             f"ban hành {consultation.title}"
         )
     if record.what == "draft":
@@ -125,6 +125,6 @@ def to_csv(items: list[Disclosure]) -> bytes:
     writer.writerow(COLUMNS)
     for index, item in enumerate(items, start=1):
         writer.writerow(
-            [index, item.content, item.form, item.place, layout.dmy(item.starts_on), item.until]
+            [index, item.content, item.form, item.place, dmy(item.starts_on), item.until]
         )
     return out.getvalue().encode("utf-8-sig")

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from consult.calendar import format_deadline, local_date, zone
 from consult.documents import kinds
 from consult.models import (
     AuditEvent,
@@ -29,7 +30,6 @@ from consult.models import (
 )
 from consult.services import consultations
 from consult.services.consultations import ArticleView
-from consult.workflow.calendar import VN_TZ, format_deadline
 
 CHANNELS_VI = {
     "online": "trực tuyến trên cổng thông tin điện tử",
@@ -123,7 +123,7 @@ class Facts:
     def comment_last_day(self) -> date | None:
         if self.comment_window is None:
             return None
-        local = self.comment_window.closes_at.astimezone(VN_TZ)
+        local = self.comment_window.closes_at.astimezone(zone())
         return local.date() if local.time() != datetime.min.time() else _day_before(local.date())
 
     # --- publication ------------------------------------------------------------------------
@@ -251,7 +251,7 @@ def _synthesis_day(session: Session, consultation_id: int) -> date | None:
         AuditEvent.consultation_id == consultation_id, AuditEvent.action == "submit_synthesis"
     )
     at = session.exec(query.order_by(col(AuditEvent.id).desc())).first()
-    return at.astimezone(VN_TZ).date() if at else None
+    return local_date(at) if at else None
 
 
 def _unique(items: Iterable[str]) -> list[str]:

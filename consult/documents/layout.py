@@ -51,11 +51,6 @@ def date_line(place: str, day: date | None, year: int | None = None) -> str:
     return f"{place}, {vn_date_words(day)}"
 
 
-def dmy(day: date | None) -> str:
-    """``30/01/2024``, as reports cite documents."""
-    return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year}"
-
-
 def number_line(number: int | None, doc_type: str, issuer_code: str) -> str:
     """``Số: 05/QĐ-UBND``; before the records office numbers it: ``Số:      /QĐ-UBND``."""
     if number is None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
+from consult.calendar import dmy
 from consult.config import ROOT
 from consult.documents import layout
 from consult.documents.facts import Facts
@@ -84,8 +85,7 @@ def reference(label: str, document: Document | None, facts: Facts) -> str:
     if document is None:
         return f"{label} của {facts.organization.name}"
     return (
-        f"{label} số {document.symbol} ngày {layout.dmy(document.issued_on)} "
-        f"của {facts.organization.name}"
+        f"{label} số {document.symbol} ngày {dmy(document.issued_on)} của {facts.organization.name}"
     )
 
 
@@ -170,8 +170,8 @@ def context(facts: Facts, kind: Kind, today: date) -> dict[str, Any]:
         # Postings and the comment window.
         "posting_places": facts.posting_places,
         "first_place": (facts.posting_places or [org.name])[0],
-        "posted_from": layout.dmy(posted_from),
-        "posted_until": layout.dmy(posted_until),
+        "posted_from": dmy(posted_from),
+        "posted_until": dmy(posted_until),
         "posting_days": facts.posting_days if facts.posting_days is not None else "…",
         "comment_deadline": facts.comment_deadline,
         "event_day_words": layout.vn_date_words(day) if day else "ngày … tháng … năm …",
@@ -194,7 +194,7 @@ def context(facts: Facts, kind: Kind, today: date) -> dict[str, Any]:
         "report_ref": reference("Báo cáo", facts.document("synthesis_report"), facts),
         "decision_ref": reference("Quyết định", decision, facts),
         "attached_note": _attached_note(facts, decision),
-        "published_on": layout.dmy(facts.published_on),
+        "published_on": dmy(facts.published_on),
         "publication_places": facts.publication_places,
     }
 

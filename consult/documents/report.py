@@ -21,6 +21,7 @@ from docxtpl import DocxTemplate
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from consult.calendar import dmy
 from consult.documents import facts as facts_module
 from consult.documents import layout
 from consult.documents.facts import Facts
@@ -83,7 +84,7 @@ def _started_on(item: Facts) -> tuple[date, int]:
 def _document(document: Document | None) -> dict[str, str] | None:
     if document is None:
         return None
-    return {"symbol": document.symbol, "date": layout.dmy(document.issued_on)}
+    return {"symbol": document.symbol, "date": dmy(document.issued_on)}
 
 
 def item_context(item: Facts, catalog: Catalog | None, session: Session) -> dict[str, Any]:
@@ -111,8 +112,8 @@ def item_context(item: Facts, catalog: Catalog | None, session: Session) -> dict
         "implementation_plan": _document(item.document("implementation_plan")),
         "synthesis_report": _document(item.document("synthesis_report")),
         "posting_days": item.posting_days,
-        "posted_from": layout.dmy(item.posted_from),
-        "posted_until": layout.dmy(item.posted_until),
+        "posted_from": dmy(item.posted_from),
+        "posted_until": dmy(item.posted_until),
         "posting_places": item.posting_places,
         "comment_deadline": item.comment_deadline,
         "opinion_count": item.opinion_count,
@@ -121,7 +122,7 @@ def item_context(item: Facts, catalog: Catalog | None, session: Session) -> dict
         "by_disposition": item.by_disposition,
         "taken_up": item.taken_up,
         "synthesis_summary": item.consultation.synthesis_summary,
-        "published_on": layout.dmy(item.published_on),
+        "published_on": dmy(item.published_on),
         "publication_places": item.publication_places,
         "warning": warning,
     }
@@ -134,8 +135,8 @@ def context(
     return {
         "org_name": organization.name,
         "org_short": organization.short_name,
-        "period_from": layout.dmy(period.start),
-        "period_to": layout.dmy(period.end),
+        "period_from": dmy(period.start),
+        "period_to": dmy(period.end),
         "items": [item_context(i, catalog, session) for i in items],
     }
 
@@ -203,7 +204,7 @@ def docx(session: Session, organization: Organization, period: Period, text: str
         "number_line": layout.number_line(None, "BC", organization.code),
         "date_line": layout.date_line(organization.place_name, None, period.end.year),
         "heading": "BÁO CÁO",
-        "subject": SUBJECT.format(start=layout.dmy(period.start), end=layout.dmy(period.end)),
+        "subject": SUBJECT.format(start=dmy(period.start), end=dmy(period.end)),
         "blocks": blocks(text),
         "signing_mark": signing.mark,
         "signing_position": signing.position,

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from consult.actor import Actor
+from consult.calendar import local_date
 from consult.documents.records import require_clerk
 from consult.errors import Invalid
 from consult.i18n import _
@@ -89,9 +90,7 @@ def store(
     )
     session.add(copy)
     if publish and document.published_on is None:
-        from consult.workflow.calendar import VN_TZ
-
-        document.published_on = now.astimezone(VN_TZ).date()
+        document.published_on = local_date(now)
         session.add(document)
     audit.record(
         session,

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from consult.actor import Actor
+from consult.calendar import format_deadline, format_moment
 from consult.db import Driver, Prepared, driver, ensure_writer
 from consult.errors import Forbidden, Invalid, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
@@ -30,7 +31,6 @@ from consult.models import Article, Comment, Consultation, Window
 from consult.models.comment import CHANNELS, DISPOSITIONS
 from consult.services import audit, consultations, resubmissions
 from consult.text import fold
-from consult.workflow.calendar import format_deadline, format_moment
 
 if TYPE_CHECKING:
     from consult.workflow.engine import Engine as WorkflowEngine

@@ -7,9 +7,11 @@ lasted 20 days) is kept as it happened, and flagged here rather than hidden.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session
 
+from consult.calendar import dmy
 from consult.i18n import _
 from consult.models import Consultation
 from consult.services import consultations
@@ -22,10 +24,6 @@ class ComplianceWarning:
     message: str
 
 
-def _dmy(day: object) -> str:
-    return day.strftime("%d/%m/%Y")  # type: ignore[attr-defined]
-
-
 def warnings(
     session: Session, definition: Definition, consultation: Consultation
 ) -> list[ComplianceWarning]:
@@ -33,14 +31,14 @@ def warnings(
     found: list[ComplianceWarning] = []
     spec = definition.posting_window()
     if spec is not None and spec.minimum is not None and spec.minimum.unit == "d":
-        short: dict[tuple[object, object], list[str]] = {}
+        short: dict[tuple[date, date], list[str]] = {}
         for posting in consultations.postings(session, consultation.id):
             if posting.what != "draft" or posting.ends_on is None:
                 continue
             if (posting.ends_on - posting.starts_on).days < spec.minimum.amount:
                 short.setdefault((posting.starts_on, posting.ends_on), []).append(posting.place)
         for (starts_on, ends_on), places in short.items():
-            days = (ends_on - starts_on).days  # type: ignore[operator]
+            days = (ends_on - starts_on).days
             found.append(
                 ComplianceWarning(
                     "posting_too_short",
@@ -48,8 +46,8 @@ def warnings(
                         "The draft was posted for %(days)s days (%(start)s to %(end)s) at "
                         "%(places)s: less than the %(minimum)s consecutive days of %(basis)s.",
                         days=days,
-                        start=_dmy(starts_on),
-                        end=_dmy(ends_on),
+                        start=dmy(starts_on),
+                        end=dmy(ends_on),
                         places=", ".join(places),
                         minimum=spec.minimum.amount,
                         basis=spec.basis,

@@ -14,16 +14,15 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select as select_core
 from sqlmodel import Session, select
 
+from consult.calendar import dates
 from consult.models import Article, Comment
 from consult.services import review, xlsx
 
 FORMATS = ("csv", "xlsx", "json")
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CHANNELS_VI = {
     "online": "Trực tuyến",
     "paper": "Văn bản giấy",
@@ -95,7 +94,7 @@ def records(session: Session, consultation_id: int, *, public: bool) -> Iterator
         for c in batch:
             full = {
                 "receipt": c.receipt,
-                "received_at": c.received_at.astimezone(VN).strftime("%d/%m/%Y %H:%M"),
+                "received_at": dates.dmy_hm(c.received_at),
                 "channel": CHANNELS_VI.get(c.channel, c.channel),
                 "locality": c.locality,
                 "author_name": c.author_name,
@@ -167,4 +166,4 @@ def export(
 
 def filename(consultation_id: int, fmt: str, *, public: bool, now: datetime) -> str:
     kind = "cong-khai" if public else "y-kien"
-    return f"{kind}-{consultation_id}-{now.astimezone(VN):%Y%m%d}.{fmt}"
+    return f"{kind}-{consultation_id}-{dates.local_date(now):%Y%m%d}.{fmt}"

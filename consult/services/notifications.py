@@ -32,6 +32,13 @@ from sqlalchemy.engine import Engine as DbEngine
 from sqlmodel import Session, col
 
 from consult import mail
+from consult.calendar import (
+    CalendarNotCovered,
+    LegalCalendar,
+    days_left,
+    dmy,
+    format_deadline,
+)
 from consult.clock import ensure_utc
 from consult.config import Settings
 from consult.db import is_postgres, write_session
@@ -47,7 +54,6 @@ from consult.models import (
     User,
     Window,
 )
-from consult.workflow.calendar import CalendarNotCovered, LegalCalendar, days_left, format_deadline
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -117,14 +123,10 @@ def consultation_link(consultation_id: int | None) -> str:
     return f"/staff/consultations/{consultation_id}" if consultation_id else "/staff/"
 
 
-def _dmy(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
-
-
 def _decision_phrase(symbol: str, issued_on: date, subject: str) -> str:
     """``Quyết định số 02/QĐ-UBND ngày 25/03/2024 về việc ban hành …``."""
     about = f" {subject[:1].lower()}{subject[1:]}" if subject else ""
-    return f"Quyết định số {symbol} ngày {_dmy(issued_on)}{about}"
+    return f"Quyết định số {symbol} ngày {dmy(issued_on)}{about}"
 
 
 def reminder_text(

@@ -18,6 +18,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from consult.actor import Actor
+from consult.calendar import LegalCalendar
 from consult.documents import register
 from consult.errors import Forbidden, NotAllowedNow, NotFound
 from consult.i18n import _
@@ -33,7 +34,6 @@ from consult.models import (
 )
 from consult.services import audit, comments, consultations, organizations
 from consult.services.review import glance
-from consult.workflow.calendar import LegalCalendar
 
 GENERATE_ROLES = comments.REVIEW_ROLES
 APPROVE_ROLES = ("signer",)

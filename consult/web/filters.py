@@ -6,52 +6,30 @@ written dd/mm/yyyy in both languages, as in official documents.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 from sqlmodel import col, select
 
+from consult import calendar
 from consult.i18n import _, current_language
 from consult.models import Organization
 from consult.web import common
-from consult.workflow import calendar
-
-
-def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Ho_Chi_Minh")
-
-
-def vn_date(value: date | datetime | None) -> str:
-    """dd/mm/yyyy; an instant is first put in Vietnam time."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(_tz()).date()
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
-
-
-def vn_datetime(value: datetime | None) -> str:
-    """``14:30 19/02/2024`` in Vietnam time."""
-    if value is None:
-        return ""
-    local = value.astimezone(_tz())
-    return f"{local.hour:02d}:{local.minute:02d} {vn_date(local.date())}"
 
 
 def deadline(value: datetime | None) -> str:
     """The exclusive end of a period as the law speaks of it: ``24:00 ngày 19/02/2024``."""
     if value is None:
         return ""
-    return calendar.format_deadline(value, _tz(), lang=current_language())
+    return calendar.format_deadline(value, lang=current_language())
 
 
 def days_left(closes_at: datetime | None) -> int:
     if closes_at is None:
         return 0
-    return calendar.days_left(common.now(), closes_at, _tz())
+    return calendar.days_left(common.now(), closes_at)
 
 
 def nl2br(value: Any) -> Markup:
@@ -124,8 +102,8 @@ def switch_language_url(lang: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        vn_date=vn_date,
-        vn_datetime=vn_datetime,
+        vn_date=calendar.dmy,
+        vn_datetime=calendar.hm_dmy,
         deadline=deadline,
         days_left=days_left,
         nl2br=nl2br,

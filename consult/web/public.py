@@ -23,6 +23,7 @@ from flask import (
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
+from consult.calendar import local_date
 from consult.errors import ConsultError, Invalid, NotAllowedNow, NotFound
 from consult.extensions import csrf, limiter
 from consult.i18n import _, current_language
@@ -34,7 +35,6 @@ from consult.web.auth import safe_next
 from consult.web.forms import OTHER_LOCALITY, CommentForm
 from consult.web.portal_forms import STEP_EDIT, STEP_PREVIEW, STEP_SEND, PortalCommentForm
 from consult.web.qr import qr_svg
-from consult.workflow.calendar import VN_TZ
 
 bp = Blueprint("public", __name__)
 
@@ -414,7 +414,7 @@ def archive() -> str:
                 consultation=item,
                 window=window,
                 decision=found[-1] if found else None,
-                year=moment.astimezone(VN_TZ).year,
+                year=local_date(moment).year,
                 stage=stage_title(item),
             )
         )

@@ -32,6 +32,7 @@ from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, StringField, TextAreaField
 
+from consult.calendar import dmy
 from consult.documents import synthesis as synthesis_docx
 from consult.errors import ConsultError, Forbidden, NotFound
 from consult.i18n import _, lazy
@@ -482,9 +483,7 @@ def report_step(consultation_id: int, step: str) -> Response:
             published = synthesis.publish(session, item, actor, now, runtime.calendar)
             message = _(
                 "Report published; posted until %(day)s.",
-                day=published.posting_ends_on.strftime("%d/%m/%Y")
-                if published.posting_ends_on
-                else "",
+                day=dmy(published.posting_ends_on),
             )
         else:
             abort(404)

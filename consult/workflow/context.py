@@ -9,8 +9,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from consult.actor import Actor
+from consult.calendar import LegalCalendar
 from consult.models import Consultation, Document, Organization, Window
-from consult.workflow.calendar import LegalCalendar
 from consult.workflow.definition import Action, Definition
 
 

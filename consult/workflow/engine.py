@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from consult.actor import SYSTEM, Actor
+from consult.calendar import LegalCalendar, format_deadline
 from consult.errors import Conflict, Forbidden, Invalid, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
 from consult.models import (
@@ -32,7 +33,6 @@ from consult.models import (
     Window,
 )
 from consult.services import audit
-from consult.workflow.calendar import LegalCalendar, format_deadline
 from consult.workflow.catalog import Catalog
 from consult.workflow.context import ActionContext
 from consult.workflow.definition import Action, Definition, PayloadField, WindowSpec

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
 
+from consult.calendar import format_deadline
 from consult.i18n import _, current_language
 from consult.models import Article, Comment, Document, PostingRecord, Window
-from consult.workflow.calendar import format_deadline
 from consult.workflow.context import ActionContext
 from consult.workflow.registry import effect, guard
 

@@ -18,39 +18,19 @@ no wall clock.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
-__all__ = [
-    "VN_TZ",
-    "CalendarNotCovered",
-    "Holiday",
-    "HolidayDataError",
-    "LegalCalendar",
-    "days_left",
-    "format_deadline",
-]
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from consult.calendar.dates import dmy, require_aware, zone
+from consult.calendar.holiday_files import FILE_NAME, HolidayDataError, load_year_file
 
 _ONE_DAY = timedelta(days=1)
-_FILE_NAME = re.compile(r"^(\d{4})\.yaml$")
-_FILE_KEYS = frozenset({"year", "source", "days_off", "working_days"})
-_ENTRY_KEYS = frozenset({"date", "name"})
 # No real calendar has a year without a working day; past this, the data is wrong.
 _MAX_SEARCH_DAYS = 366
 _WEEKDAY_NAMES_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-
-
-def _dmy(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
 def _year_ranges(years: Iterable[int]) -> str:
@@ -68,15 +48,6 @@ def _year_ranges(years: Iterable[int]) -> str:
         first = last = year
     parts.append(str(first) if first == last else f"{first}–{last}")
     return ", ".join(parts)
-
-
-def _require_aware(instant: datetime, what: str = "instant") -> None:
-    if not isinstance(instant, datetime):
-        raise TypeError(f"{what} must be a datetime, not {type(instant).__name__}")
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        raise ValueError(
-            f"naive datetime for {what} ({instant.isoformat()}): pass a timezone-aware instant"
-        )
 
 
 def _require_date(d: date, what: str = "d") -> date:
@@ -105,13 +76,9 @@ class CalendarNotCovered(ValueError):
         covered = _year_ranges(self.years)
         file = f"config/holidays/{day.year}.yaml"
         super().__init__(
-            f"Ngày {_dmy(day)} nằm ngoài dữ liệu ngày nghỉ lễ ({covered}); bổ sung {file}. / "
-            f"Date {_dmy(day)} is outside the holiday data ({covered}); add {file}."
+            f"Ngày {dmy(day)} nằm ngoài dữ liệu ngày nghỉ lễ ({covered}); bổ sung {file}. / "
+            f"Date {dmy(day)} is outside the holiday data ({covered}); add {file}."
         )
-
-
-class HolidayDataError(ValueError):
-    """A holiday file (or the data given to :class:`LegalCalendar`) is malformed."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +98,7 @@ class LegalCalendar:
         days_off: Mapping[date, str],
         working_saturdays: Iterable[date],
         years: Iterable[int],
-        tz: ZoneInfo = VN_TZ,
+        tz: ZoneInfo | None = None,
         *,
         sources: Mapping[int, str] | None = None,
         covers_all_years: bool = False,
@@ -139,7 +106,7 @@ class LegalCalendar:
         """``working_saturdays`` are the make-up working days (a weekend day declared a working
         day in exchange for a day off); a mapping ``{date: name}`` keeps their names.
         ``covers_all_years`` is for :meth:`weekends_only`."""
-        self.tz = tz
+        self.tz = tz or zone()
         self._all_years = covers_all_years
         self.years = (
             frozenset(range(MINYEAR, MAXYEAR + 1)) if covers_all_years else frozenset(years)
@@ -177,26 +144,26 @@ class LegalCalendar:
     # --- construction ----------------------------------------------------------------------
 
     @classmethod
-    def from_directory(cls, path: Path, tz: ZoneInfo = VN_TZ) -> LegalCalendar:
+    def from_directory(cls, path: Path, tz: ZoneInfo | None = None) -> LegalCalendar:
         """Load every ``YYYY.yaml`` in ``path`` (see ``config/holidays/``)."""
         path = Path(path)
         if not path.is_dir():
             raise HolidayDataError(f"holiday data directory not found: {path}")
-        files = sorted(p for p in path.iterdir() if _FILE_NAME.match(p.name) and p.is_file())
+        files = sorted(p for p in path.iterdir() if FILE_NAME.match(p.name) and p.is_file())
         if not files:
             raise HolidayDataError(f"no holiday file (YYYY.yaml) in {path}")
         days_off: dict[date, str] = {}
         working: dict[date, str] = {}
         sources: dict[int, str] = {}
         for file in files:
-            year, source, file_days_off, file_working = _load_year_file(file)
+            year, source, file_days_off, file_working = load_year_file(file)
             sources[year] = source
             days_off.update(file_days_off)
             working.update(file_working)
         return cls(days_off, working, sources.keys(), tz, sources=sources)
 
     @classmethod
-    def weekends_only(cls, tz: ZoneInfo = VN_TZ) -> LegalCalendar:
+    def weekends_only(cls, tz: ZoneInfo | None = None) -> LegalCalendar:
         """No holidays, only Saturdays and Sundays off; every year is covered (tests, drills)."""
         return cls({}, (), (), tz, covers_all_years=True)
 
@@ -311,7 +278,7 @@ class LegalCalendar:
 
     def local_date(self, instant: datetime) -> date:
         """The Vietnam calendar date of an aware instant."""
-        _require_aware(instant)
+        require_aware(instant)
         return instant.astimezone(self.tz).date()
 
     def __repr__(self) -> str:
@@ -327,132 +294,3 @@ def _require_count(value: int, what: str) -> None:
         raise TypeError(f"{what} must be an int, not {type(value).__name__}")
     if value < 1:
         raise ValueError(f"{what} must be at least 1, got {value}")
-
-
-# --- holiday files ---------------------------------------------------------------------------
-
-
-def _load_year_file(file: Path) -> tuple[int, str, dict[date, str], dict[date, str]]:
-    def fail(message: str) -> HolidayDataError:
-        return HolidayDataError(f"{file}: {message}")
-
-    try:
-        data: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise fail(f"cannot read the file: {exc}") from exc
-    except ValueError as exc:  # PyYAML builds dates itself: 2024-02-30 fails here
-        raise fail(f"cannot read the file: an impossible date? ({exc})") from exc
-    if not isinstance(data, dict):
-        raise fail("expected a mapping with the keys year, source, days_off[, working_days]")
-    unknown = set(data) - _FILE_KEYS
-    if unknown:
-        raise fail(f"unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_FILE_KEYS)}")
-    match = _FILE_NAME.match(file.name)
-    assert match is not None  # from_directory only passes YYYY.yaml
-    expected_year = int(match.group(1))
-    year = data.get("year")
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise fail(f"'year' must be a whole number, got {year!r}")
-    if year != expected_year:
-        raise fail(f"'year' is {year} but the file is named {file.name}")
-    source = data.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise fail("'source' must state the legal basis and notices the days come from")
-
-    days_off = _load_entries(data.get("days_off"), "days_off", year, fail, required=True)
-    working = _load_entries(data.get("working_days"), "working_days", year, fail, required=False)
-    for day in working:
-        if day.weekday() < 5:
-            raise fail(
-                f"working_days entry {day.isoformat()} is a {day.strftime('%A')}: "
-                "a make-up working day must be a Saturday or Sunday"
-            )
-        if day in days_off:
-            raise fail(f"{day.isoformat()} is listed both in days_off and in working_days")
-    return year, source.strip(), days_off, working
-
-
-def _load_entries(
-    raw: Any, key: str, year: int, fail: Callable[[str], HolidayDataError], *, required: bool
-) -> dict[date, str]:
-    if raw is None:
-        if required:
-            raise fail(f"'{key}' is missing: list the days off as {{date: YYYY-MM-DD, name: …}}")
-        return {}
-    if not isinstance(raw, list):
-        raise fail(f"'{key}' must be a list of {{date: YYYY-MM-DD, name: …}} entries")
-    entries: dict[date, str] = {}
-    for index, entry in enumerate(raw):
-        where = f"{key}[{index}]"
-        if not isinstance(entry, dict):
-            raise fail(f"{where} must be a mapping {{date: YYYY-MM-DD, name: …}}, got {entry!r}")
-        unknown = set(entry) - _ENTRY_KEYS
-        if unknown:
-            raise fail(f"{where} has unknown keys {sorted(map(str, unknown))}")
-        day = _parse_day(entry.get("date"))
-        if day is None:
-            raise fail(
-                f"{where}: 'date' must be a date written YYYY-MM-DD, got {entry.get('date')!r}"
-            )
-        where = f"{where} ({day.isoformat()})"
-        name = entry.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise fail(f"{where}: 'name' must be a non-empty text")
-        if day.year != year:
-            raise fail(f"{where}: the date is not in {year}")
-        if day in entries:
-            raise fail(f"{where}: the date is listed twice")
-        entries[day] = name.strip()
-    return entries
-
-
-def _parse_day(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return None
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-# --- rendering -------------------------------------------------------------------------------
-
-
-def format_deadline(instant: datetime, tz: ZoneInfo = VN_TZ, lang: str = "vi") -> str:
-    """Render an exclusive end instant as the law speaks of it.
-
-    Exactly local midnight is "24:00" of the previous day: ``24:00 ngày 19/02/2024``
-    (English: ``24:00 on 19/02/2024``); any other moment is ``14:30 ngày 19/02/2024``.
-    """
-    _require_aware(instant)
-    local = instant.astimezone(tz)
-    if local.time() == time(0):
-        clock, day = "24:00", local.date() - _ONE_DAY
-    else:
-        clock, day = f"{local.hour:02d}:{local.minute:02d}", local.date()
-    joiner = "on" if lang.lower().startswith("en") else "ngày"
-    return f"{clock} {joiner} {_dmy(day)}"
-
-
-def format_moment(instant: datetime, tz: ZoneInfo = VN_TZ, lang: str = "vi") -> str:
-    """Render a starting instant: local midnight stays "00:00 ngày 04/03/2024"."""
-    _require_aware(instant)
-    local = instant.astimezone(tz)
-    joiner = "on" if lang.lower().startswith("en") else "ngày"
-    return f"{local.hour:02d}:{local.minute:02d} {joiner} {_dmy(local.date())}"
-
-
-def days_left(now: datetime, closes_at: datetime, tz: ZoneInfo = VN_TZ) -> int:
-    """Vietnam calendar days from today up to and including the last day of a period that
-    ends (exclusively) at ``closes_at``: 1 on the last day, 0 once closed."""
-    _require_aware(now, "now")
-    _require_aware(closes_at, "closes_at")
-    if now >= closes_at:
-        return 0
-    today = now.astimezone(tz).date()
-    last_day = (closes_at - timedelta(microseconds=1)).astimezone(tz).date()
-    return (last_day - today).days + 1
