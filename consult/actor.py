@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from consult.models.user import SYSTEM_ROLE
+from consult import permissions
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Actor:
 
     def roles_in(self, organization_id: int) -> frozenset[str]:
         if self.is_system:
-            return frozenset({SYSTEM_ROLE})
+            return frozenset({permissions.SYSTEM})
         return self.roles_by_org.get(organization_id, frozenset())
 
     def has_role(self, organization_id: int, *roles: str) -> bool:

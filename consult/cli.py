@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from consult.config import load_settings
-from consult.models.user import ROLES
+from consult.permissions import ROLES
 from consult.runtime import Runtime, build_runtime
 
 
@@ -50,7 +50,7 @@ def _apply_register_schemes() -> None:
     from sqlmodel import select
 
     from consult.db import write_session
-    from consult.documents import register
+    from consult.ledger import register
     from consult.models import Organization
 
     with _runtime() as rt, write_session(rt.db) as session:
@@ -188,7 +188,8 @@ def user_add(
     """Create a staff account with one or more roles."""
     from consult.db import write_session
     from consult.errors import ConsultError
-    from consult.services import audit, organizations, users
+    from consult.ledger import audit
+    from consult.services import organizations, users
 
     password = (
         sys.stdin.readline().rstrip("\n")
@@ -236,7 +237,7 @@ def audit_verify() -> None:
     """Check the audit log's hash chain; exit 1 naming the first broken entry."""
     from sqlmodel import Session
 
-    from consult.services import audit as audit_log
+    from consult.ledger import audit as audit_log
 
     with _runtime() as rt, Session(rt.db) as session:
         broken = audit_log.verify(session)

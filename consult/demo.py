@@ -12,11 +12,12 @@ import yaml
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from consult import permissions
 from consult.actor import SYSTEM
 from consult.calendar import zone
 from consult.config import ROOT
 from consult.db import write_session
-from consult.documents import register
+from consult.ledger import register
 from consult.models import (
     Consultation,
     Locality,
@@ -93,11 +94,19 @@ def load_commune(
 
 
 def _actor_for_role(session: Session, role: str, data: dict[str, Any]) -> Any:
-    if role == "system":
+    if role == permissions.SYSTEM:
         return SYSTEM
     username = next(u["username"] for u in data["users"] if u["role"] == role)
     user = session.exec(select(User).where(User.username == username)).one()
     return users.actor_for(session, user)
+
+
+def _drafter(session: Session, data: dict[str, Any]) -> Any:
+    """The demo's user who may start consultations."""
+    roles = permissions.TABLE[permissions.Can.START_CONSULTATION]
+    return _actor_for_role(
+        session, next(u["role"] for u in data["users"] if u["role"] in roles), data
+    )
 
 
 def _articles(key: str) -> list[ArticleInput]:
@@ -144,7 +153,7 @@ def _replay(
     consultation = runtime.engine.start(
         session,
         organization=organization,
-        actor=_actor_for_role(session, "drafter", data),
+        actor=_drafter(session, data),
         workflow_id=item["workflow"],
         title=item["title"],
         summary=item["summary"],
@@ -192,7 +201,7 @@ def _open_consultation(
     ).first()
     if open_now is not None and comments.check_open_or_none(session, open_now, now):
         return []
-    drafter = _actor_for_role(session, "drafter", data)
+    drafter = _drafter(session, data)
     consultation = runtime.engine.start(
         session,
         organization=organization,

@@ -11,10 +11,11 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
 
 from consult.db import write_session
+from consult.ledger import audit
 from consult.models import AuditEvent, Organization
 from consult.runtime import Runtime
 from consult.scheduler import tick
-from consult.services import audit, users
+from consult.services import users
 from tests.conftest import PASSWORD, Api, Clock
 from tests.helpers import start, take
 

@@ -11,8 +11,9 @@ import pytest
 from sqlmodel import Session, col, select
 
 from consult.db import write_session
-from consult.documents import docx_reader, facts, kinds, layout, records, register, render
+from consult.documents import docx_reader, facts, kinds, layout, records, render
 from consult.errors import Forbidden, Invalid, NotAllowedNow
+from consult.ledger import register
 from consult.models import Comment, Consultation, Document, Organization
 from consult.runtime import Runtime
 from consult.services import comments
@@ -121,7 +122,7 @@ def _run_consultation(core: Runtime, commune: Organization, clock: Clock) -> int
 
 SIGNING = {
     "committee": ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Trần Văn Bình"],
-    "drafter": ["CÔNG CHỨC TƯ PHÁP - HỘ TỊCH", "Nguyễn Thị Hoa"],
+    "legal_officer": ["CÔNG CHỨC TƯ PHÁP - HỘ TỊCH", "Nguyễn Thị Hoa"],
     "parties": [
         "ĐẠI DIỆN ỦY BAN NHÂN DÂN XÃ ĐÔNG SƠN",
         "ĐẠI DIỆN ỦY BAN MTTQ VIỆT NAM XÃ ĐÔNG SƠN",

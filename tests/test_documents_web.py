@@ -337,7 +337,7 @@ def test_the_action_form_for_a_number_warns_on_a_taken_one(
 def test_init_db_applies_the_configured_scheme(
     database_url: str, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from consult.documents import register
+    from consult.ledger import register
     from consult.models import Organization
 
     env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "i")}

@@ -10,9 +10,10 @@ from sqlmodel import Session, func, select
 
 from consult.db import write_session
 from consult.errors import Conflict, Forbidden, Invalid, NotAllowedNow, NotFound
+from consult.ledger import audit
 from consult.models import AuditEvent, Consultation, Document, Organization, Window
 from consult.runtime import Runtime
-from consult.services import audit, comments
+from consult.services import comments
 from consult.services.comments import CommentInput
 from tests.conftest import Clock
 from tests.helpers import actor, start, take

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, select
 
 from consult.db import write_session
-from consult.documents import register
 from consult.errors import Invalid
+from consult.ledger import register
 from consult.models import Document, Organization
 from consult.runtime import Runtime
 

@@ -16,9 +16,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from consult.db import write_session
+from consult.ledger import audit
 from consult.models import Organization
 from consult.runtime import Runtime
-from consult.services import audit, comments
+from consult.services import comments
 from tests import browser as shared
 from tests.conftest import PASSWORD, Clock
 from tests.helpers import start, take

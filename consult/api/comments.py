@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify, url_for
 from flask.typing import ResponseReturnValue
 
+from consult import permissions
 from consult.api import present
 from consult.api.auth import public_write_limit, ratelimit_off, staff_only
 from consult.api.base import bp, json_body, load, query_args, writing
@@ -18,9 +19,8 @@ from consult.api.schemas import (
     ReviewIn,
     StaffCommentOut,
 )
-from consult.errors import Forbidden
 from consult.extensions import limiter
-from consult.i18n import _
+from consult.permissions import Can
 from consult.services import comments
 from consult.web import common, fingerprint
 
@@ -96,8 +96,7 @@ def comment_list(id: int) -> ResponseReturnValue:
     query = load(CommentQuery(), query_args())
     session, actor = common.db(), common.current_actor()
     item = common.runtime().engine.get(session, id)
-    if not actor.has_role(item.organization_id, *comments.READ_ROLES):
-        raise Forbidden(_("Your role does not give access to this consultation."))
+    permissions.require_on(actor, Can.READ_PERSONAL_DATA, item)
     flt = comments.CommentFilter(
         **{k: query[k] for k in ("disposition", "article", "locality", "channel", "q")}
     )

@@ -14,18 +14,20 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from consult import permissions
 from consult.actor import Actor
 from consult.calendar import format_deadline
 from consult.errors import NotFound
 from consult.i18n import _, current_language
 from consult.models import Article, Comment, Consultation, Document, Window
+from consult.permissions import Can
 from consult.services import comments, consultations
 from consult.workflow.definition import Action, Definition, PayloadField
 from consult.workflow.engine import Engine
 
 
 def is_staff_of(actor: Actor, consultation: Consultation) -> bool:
-    return actor.has_role(consultation.organization_id, *comments.READ_ROLES)
+    return permissions.allows_on(actor, Can.READ_STAFF_FILE, consultation)
 
 
 def visible(session: Session, engine: Engine, consultation_id: int, actor: Actor) -> Consultation:

@@ -12,15 +12,17 @@ from flask import jsonify, url_for
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 
+from consult import permissions
 from consult.api.auth import staff_only
 from consult.api.base import bp, json_body, load, query_args, writing
 from consult.api.openapi import document
 from consult.api.schemas import In
-from consult.documents import kinds, records, register, signed
+from consult.documents import kinds, records, signed
 from consult.errors import Forbidden, NotFound
 from consult.i18n import _
+from consult.ledger import register
 from consult.models import Document, Organization, SignedCopy
-from consult.services import comments
+from consult.permissions import Can
 from consult.web import common
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -108,7 +110,7 @@ def _organization(code: str | None) -> Organization:
         if (
             organization is not None
             and (not code or organization.code == code)
-            and actor.has_role(organization_id, *comments.READ_ROLES)
+            and permissions.allows(actor, Can.READ_STAFF_FILE, organization_id)
         ):
             return organization
     raise Forbidden(_("Your role does not give access to this register."))
@@ -246,7 +248,7 @@ def register_check() -> ResponseReturnValue:
 def document_detail(id: int) -> ResponseReturnValue:
     session, actor = common.db(), common.current_actor()
     item = session.get(Document, id)
-    staff = item is not None and actor.has_role(item.organization_id, *comments.READ_ROLES)
+    staff = item is not None and permissions.allows_on(actor, Can.READ_STAFF_FILE, item)
     if item is None or not (staff or signed.is_public(session, item)):
         raise NotFound(_("Document %(id)s does not exist.", id=id))
     return jsonify(RegisterEntryOut().dump(entry(item, signed.current(session, id), not staff)))

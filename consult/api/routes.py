@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, jsonify, url_for
 from flask.typing import ResponseReturnValue
 
+from consult import permissions
 from consult.actor import Actor
 from consult.api import present
 from consult.api.auth import staff_only
@@ -21,6 +22,7 @@ from consult.api.schemas import (
     WorkflowListOut,
 )
 from consult.models import Consultation, Organization
+from consult.permissions import Can
 from consult.services import consultations, organizations
 from consult.web import common
 from consult.workflow.engine import ArticleInput
@@ -83,11 +85,10 @@ def _drafting_organization(actor: Actor) -> Organization:
     """The organization where the caller drafts; with none, the only one (the engine then
     refuses a caller who is not its drafter)."""
     session = common.db()
-    for organization_id, roles in actor.roles_by_org.items():
-        if "drafter" in roles:
-            found = session.get(Organization, organization_id)
-            if found is not None:
-                return found
+    for organization_id in permissions.organizations_where(actor, Can.START_CONSULTATION):
+        found = session.get(Organization, organization_id)
+        if found is not None:
+            return found
     return organizations.by_code(session, None)
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from consult import permissions
 from consult.calendar import format_deadline, local_date, zone
 from consult.documents import kinds
 from consult.models import (
@@ -84,7 +85,7 @@ class Facts:
     article_numbers: dict[int, str]
     synthesis_on: date | None
     people: dict[str, Person] = field(default_factory=dict)
-    """The organization's signer, drafter and reviewer, by role."""
+    """Who signs for each party (``committee``, ``legal_officer``, ``front``)."""
 
     # --- the draft and who is consulted ---------------------------------------------------
 
@@ -188,8 +189,8 @@ class Facts:
     def document(self, key: str) -> Document | None:
         return self.documents.get(key)
 
-    def person(self, role: str) -> Person:
-        return self.people.get(role, Person("", ""))
+    def person(self, party: str) -> Person:
+        return self.people.get(party, Person("", ""))
 
 
 def gather(session: Session, consultation: Consultation) -> Facts:
@@ -226,17 +227,20 @@ def gather(session: Session, consultation: Consultation) -> Facts:
 
 
 def people(session: Session, organization: Organization) -> dict[str, Person]:
-    """The first active user holding each role in the organization: who signs what."""
+    """Who signs what: for each signing party (``committee``, ``legal_officer``, ``front``),
+    the first active user of the organization holding its role."""
     query = (
         select(Membership.role, User)
         .join(User, col(User.id) == col(Membership.user_id))
         .where(Membership.organization_id == organization.id, col(User.is_active).is_(True))
         .order_by(col(Membership.id))
     )
-    found: dict[str, Person] = {}
+    by_role: dict[str, Person] = {}
     for role, user in session.exec(query):
-        found.setdefault(role, Person(user.full_name or user.username, user.position))
-    return found
+        by_role.setdefault(role, Person(user.full_name or user.username, user.position))
+    return {
+        party: by_role[role] for party, role in permissions.SIGNATORIES.items() if role in by_role
+    }
 
 
 def _comment_window(session: Session, consultation_id: int) -> Window | None:

@@ -28,7 +28,7 @@ class Kind:
     action: str = ""
     """The workflow action that records it, if the workflow does."""
     signed_by: str = "committee"
-    """``committee`` (TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH), ``drafter`` (the legal officer signs
+    """``committee`` (TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH), ``legal_officer`` (the legal officer signs
     his own submission) or ``parties`` (minutes: the committee's and the Front's
     representatives)."""
 
@@ -84,7 +84,7 @@ KINDS: tuple[Kind, ...] = (
         "Tờ trình ban hành",
         "06-to-trinh.docx",
         "Về việc ban hành {title}",
-        signed_by="drafter",
+        signed_by="legal_officer",
     ),
     Kind(
         "decision",

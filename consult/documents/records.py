@@ -12,24 +12,23 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from consult import permissions
 from consult.actor import Actor
-from consult.documents import kinds, register
+from consult.documents import kinds
 from consult.documents.facts import people
-from consult.errors import Forbidden, Invalid, NotAllowedNow
+from consult.errors import Invalid, NotAllowedNow
 from consult.i18n import _
+from consult.ledger import audit, register
 from consult.models import Consultation, Document, Organization
-from consult.services import audit
+from consult.permissions import Can
 from consult.services.consultations import documents as consultation_documents
 
-WRITE_ROLES = ("clerk",)
-"""Who numbers documents and uploads their signed copies: the records office."""
 TYPE_CODES = ("KH", "QĐ", "BC", "BB", "TB", "TTr", "QC", "QyĐ", "HD", "CTr", "PA", "ĐA", "GM", "")
 """Type codes of Decree 30/2020 Appendix III offered for hand entry; "" is a letter (công văn)."""
 
 
 def require_clerk(actor: Actor, organization_id: int) -> None:
-    if not actor.has_role(organization_id, *WRITE_ROLES):
-        raise Forbidden(_("Only the records office (clerk) can number documents."))
+    permissions.require(actor, Can.KEEP_REGISTER, organization_id)
 
 
 def _audit(session: Session, actor: Actor, now: datetime, document: Document) -> None:
@@ -114,7 +113,7 @@ def number_kind(
     organization = session.get(Organization, consultation.organization_id)
     assert organization is not None
     signer = people(session, organization).get(
-        "drafter" if kind.signed_by != "committee" else "signer"
+        "committee" if kind.signed_by == "committee" else "legal_officer"
     )
     document = register.record(
         session,

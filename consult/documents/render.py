@@ -107,9 +107,9 @@ def context(facts: Facts, kind: Kind, today: date) -> dict[str, Any]:
     issuer = layout.issuer(org.name, org.superior_name, org.short_name)
     day = document_day(facts, kind, document)
     signer, drafter, reviewer = (
-        facts.person("signer"),
-        facts.person("drafter"),
-        facts.person("reviewer"),
+        facts.person("committee"),
+        facts.person("legal_officer"),
+        facts.person("front"),
     )
     if kind.signed_by == "committee":
         signing = layout.signing_block(
@@ -117,7 +117,7 @@ def context(facts: Facts, kind: Kind, today: date) -> dict[str, Any]:
             (document.signer_name if document else "") or signer.name,
             on_behalf_of=body_name(facts),
         )
-    elif kind.signed_by == "drafter":
+    elif kind.signed_by == "legal_officer":
         signing = layout.signing_block(
             drafter.position or "Công chức Tư pháp - Hộ tịch", drafter.name
         )

@@ -186,7 +186,7 @@ def blocks(text: str) -> list[Block]:
 
 def docx(session: Session, organization: Organization, period: Period, text: str) -> bytes:
     people = facts_module.people(session, organization)
-    signer = people.get("signer", facts_module.Person("", "Chủ tịch"))
+    signer = people.get("committee", facts_module.Person("", "Chủ tịch"))
     issuer = layout.issuer(organization.name, organization.superior_name, organization.short_name)
     signing = layout.signing_block(
         signer.position or "Chủ tịch",

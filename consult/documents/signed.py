@@ -21,8 +21,8 @@ from consult.calendar import local_date
 from consult.documents.records import require_clerk
 from consult.errors import Invalid
 from consult.i18n import _
+from consult.ledger import audit
 from consult.models import Consultation, Document, SignedCopy
-from consult.services import audit
 
 PDF_MAGIC = b"%PDF-"
 MAX_BYTES = 15 * 1024 * 1024

@@ -9,9 +9,6 @@ from sqlmodel import Field, SQLModel
 
 from consult.models.base import instant
 
-ROLES = ("drafter", "reviewer", "council", "signer", "clerk", "admin")
-SYSTEM_ROLE = "system"
-
 
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
@@ -33,6 +30,7 @@ class Membership(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     organization_id: int = Field(foreign_key="organization.id", index=True)
     role: str = Field(max_length=20)
+    """One of :data:`consult.permissions.ROLES`."""
 
 
 class ApiToken(SQLModel, table=True):

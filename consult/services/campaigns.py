@@ -23,8 +23,9 @@ from sqlmodel import Session, col, select
 from consult.actor import Actor
 from consult.errors import Invalid
 from consult.i18n import _
+from consult.ledger import audit
 from consult.models import Comment, CommentFingerprint, Consultation
-from consult.services import audit, comments
+from consult.services import comments
 from consult.text import fold
 from consult.workflow.engine import Engine
 

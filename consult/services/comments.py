@@ -22,24 +22,23 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from consult import permissions
 from consult.actor import Actor
 from consult.calendar import format_deadline, format_moment
 from consult.db import Driver, Prepared, driver, ensure_writer
-from consult.errors import Forbidden, Invalid, NotAllowedNow, NotFound
+from consult.errors import Invalid, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
+from consult.ledger import audit
 from consult.models import Article, Comment, Consultation, Window
 from consult.models.comment import CHANNELS, DISPOSITIONS
-from consult.services import audit, consultations, resubmissions
+from consult.permissions import Can
+from consult.services import consultations, resubmissions
 from consult.text import fold
 
 if TYPE_CHECKING:
     from consult.workflow.engine import Engine as WorkflowEngine
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-REVIEW_ROLES = ("reviewer",)
-READ_ROLES = ("reviewer", "council", "signer", "drafter", "clerk", "admin")
-ENTRY_ROLES = ("drafter", "reviewer")
-"""Who types in opinions received on paper, at meetings, in the box or through the Front."""
 BODY_MAX = 5000
 
 
@@ -255,10 +254,8 @@ def _admit(
     facts = _INTAKE.first(connection, {"consultation_id": consultation_id, "article": article})
     if facts is None or (entered_by is None and not consultations.is_public_state(facts.state)):
         raise NotFound(_("Consultation %(id)s does not exist.", id=consultation_id))
-    if entered_by is not None and not entered_by.has_role(facts.organization_id, *ENTRY_ROLES):
-        raise Forbidden(
-            _("Only the legal officer or the Fatherland Front can enter opinions received offline.")
-        )
+    if entered_by is not None:
+        permissions.require(entered_by, Can.ENTER_OPINIONS, facts.organization_id)
     received_at = data.received_at or now
     if received_at > now:
         message = _("The date received cannot be in the future.")
@@ -431,8 +428,7 @@ def require_reviewer(
 ) -> None:
     """Only the Front's reviewer changes dispositions or groups, and only at a stage the
     definition marks ``review: true`` and before the synthesis report is approved."""
-    if not actor.has_role(consultation.organization_id, *REVIEW_ROLES):
-        raise Forbidden(_("Only the Fatherland Front reviewer can give dispositions."))
+    permissions.require_on(actor, Can.REVIEW_OPINIONS, consultation)
     stage = engine.definition_of(session, consultation).stage(consultation.state)
     if not stage.review:
         raise NotAllowedNow(

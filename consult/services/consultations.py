@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from consult import permissions
+from consult.actor import Actor
+from consult.errors import NotFound
+from consult.i18n import _
 from consult.models import (
     Article,
     ArticleText,
@@ -17,6 +21,7 @@ from consult.models import (
     PostingRecord,
     Window,
 )
+from consult.permissions import Can
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,22 @@ class ArticleView:
     chapter: str
     title: str
     text: str
+
+
+def for_staff(
+    session: Session,
+    consultation_id: int,
+    actor: Actor,
+    capability: Can = Can.READ_STAFF_FILE,
+) -> Consultation:
+    """The consultation, for a staff member who has ``capability`` in its organization:
+    :class:`~consult.errors.NotFound` if there is none, else
+    :class:`~consult.errors.Forbidden` with the capability's message."""
+    consultation = session.get(Consultation, consultation_id)
+    if consultation is None:
+        raise NotFound(_("Consultation %(id)s does not exist.", id=consultation_id))
+    permissions.require_on(actor, capability, consultation)
+    return consultation
 
 
 def listing(

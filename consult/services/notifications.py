@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine as DbEngine
 from sqlmodel import Session, col
 
-from consult import mail
+from consult import mail, permissions
 from consult.calendar import (
     CalendarNotCovered,
     LegalCalendar,
@@ -76,14 +76,6 @@ KIND_TITLES = {
 }
 """English message ids for a preferences page: show them with ``consult.i18n._``."""
 
-RECIPIENTS = {
-    "reminder_3d": ("reviewer", "drafter"),
-    "reminder_1d": ("reviewer", "drafter"),
-    "window_closed": ("reviewer", "drafter"),
-    "publish_due": ("clerk",),
-    "publish_overdue": ("clerk",),
-    "report_to_council": ("council", "signer"),
-}
 REMINDERS = (
     # kind, due when the window closes within `lead`, but not within `floor` (the next one's).
     ("reminder_3d", timedelta(days=3), timedelta(days=1)),
@@ -244,7 +236,7 @@ def _with_recipients(query: Select, organization_id: Any, kind: str) -> Select:
             Membership,
             and_(
                 col(Membership.organization_id) == organization_id,
-                col(Membership.role).in_(RECIPIENTS[kind]),
+                col(Membership.role).in_(permissions.recipients_of(kind)),
             ),
         )
         .join(User, and_(col(User.id) == col(Membership.user_id), col(User.is_active)))

@@ -12,9 +12,11 @@ from datetime import datetime
 from markupsafe import Markup, escape
 from sqlmodel import Session, col, select
 
+from consult import permissions
 from consult.actor import Actor
-from consult.errors import Forbidden, Invalid, NotAllowedNow, NotFound
+from consult.errors import Invalid, NotAllowedNow, NotFound
 from consult.i18n import _
+from consult.ledger import audit
 from consult.models import (
     Article,
     ArticleText,
@@ -24,11 +26,11 @@ from consult.models import (
     Document,
     DraftVersion,
 )
-from consult.services import audit, comments, consultations
+from consult.permissions import Can
+from consult.services import comments, consultations
 from consult.services.consultations import ArticleView
 from consult.workflow.engine import ArticleInput
 
-REVISE_ROLES = ("drafter",)
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
 
@@ -73,8 +75,7 @@ def revise(
 ) -> DraftVersion:
     """A new draft version with these articles. Every article of the draft must appear
     (an article is repealed by saying so in its text); new numbers add articles."""
-    if not actor.has_role(consultation.organization_id, *REVISE_ROLES):
-        raise Forbidden(_("Only the legal officer (drafter) can revise the draft."))
+    permissions.require_on(actor, Can.REVISE_DRAFT, consultation)
     check_can_revise(session, consultation, now)
     assert consultation.id is not None
     latest = consultations.latest_draft(session, consultation.id)

@@ -9,12 +9,14 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from consult import permissions
 from consult.actor import Actor
-from consult.errors import Forbidden, Invalid, NotFound
+from consult.errors import Invalid, NotFound
 from consult.i18n import _
+from consult.ledger import audit
 from consult.models import Comment, CommentScan, Consultation
-from consult.services import audit
-from consult.services.comments import ENTRY_ROLES, READ_ROLES, REVIEW_ROLES, Stored
+from consult.permissions import Can
+from consult.services.comments import Stored
 
 MAX_BYTES = 10 * 1024 * 1024
 SIGNATURES = (
@@ -22,7 +24,6 @@ SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
 )
-UPLOAD_ROLES = tuple(dict.fromkeys((*ENTRY_ROLES, *REVIEW_ROLES)))
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
@@ -50,8 +51,7 @@ def attach(
     stays behind unreferenced, which is harmless."""
     consultation = session.get(Consultation, comment.consultation_id)
     assert consultation is not None and comment.id is not None
-    if not actor.has_role(consultation.organization_id, *UPLOAD_ROLES):
-        raise Forbidden(_("Only the legal officer or the Fatherland Front can attach scans."))
+    permissions.require_on(actor, Can.ATTACH_SCANS, consultation)
     if not data:
         message = _("The file is empty.")
         raise Invalid(message, fields={"scan": message})
@@ -108,8 +108,7 @@ def readable(session: Session, uploads: Path, scan_id: int, actor: Actor) -> tup
     assert comment is not None
     consultation = session.get(Consultation, comment.consultation_id)
     assert consultation is not None
-    if not actor.has_role(consultation.organization_id, *READ_ROLES):
-        raise Forbidden(_("Your role does not give access to this consultation."))
+    permissions.require_on(actor, Can.READ_PERSONAL_DATA, consultation)
     path = folder_for(uploads, comment.consultation_id) / scan.stored_name
     if not path.is_file():
         raise NotFound(_("The scanned file is missing from the uploads folder."))

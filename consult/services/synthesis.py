@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from consult import permissions
 from consult.actor import Actor
 from consult.calendar import LegalCalendar
-from consult.documents import register
 from consult.errors import Forbidden, NotAllowedNow, NotFound
 from consult.i18n import _
+from consult.ledger import audit, register
 from consult.models import (
     Article,
     Comment,
@@ -32,12 +33,12 @@ from consult.models import (
     PostingRecord,
     SynthesisReport,
 )
-from consult.services import audit, comments, consultations, organizations
+from consult.services import comments, consultations, organizations
 from consult.services.review import glance
 
-GENERATE_ROLES = comments.REVIEW_ROLES
-APPROVE_ROLES = ("signer",)
-PUBLISH_ROLES = ("clerk",)
+GENERATE_ROLES = tuple(permissions.TABLE[permissions.Can.REVIEW_OPINIONS])
+APPROVE_ROLES = (permissions.SIGNER,)
+PUBLISH_ROLES = (permissions.CLERK,)
 POSTING_DAYS = 30
 """Posting of the synthesis and explanation: 30 consecutive days (Art. 11(11), 13(2))."""
 BASIS = "Luật 10/2022/QH15, Điều 13(2)"

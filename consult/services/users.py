@@ -14,7 +14,7 @@ from consult.actor import Actor
 from consult.errors import Invalid, Unauthenticated
 from consult.i18n import _
 from consult.models import ApiToken, Membership, Organization, User
-from consult.models.user import ROLES
+from consult.permissions import ROLES
 
 MIN_PASSWORD = 8
 

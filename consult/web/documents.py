@@ -27,12 +27,14 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from consult import permissions
 from consult.documents import docx_reader, kinds, records, render, signed
 from consult.documents import facts as facts_module
-from consult.errors import ConsultError, Forbidden, NotFound
+from consult.errors import ConsultError, NotFound
 from consult.i18n import _
 from consult.models import Consultation, Document, Organization
-from consult.services import comments
+from consult.permissions import Can
+from consult.services import consultations
 from consult.web import common
 from consult.web.document_forms import (
     NumberKindForm,
@@ -56,10 +58,7 @@ _writing = common.start_writing
 
 
 def _consultation(consultation_id: int) -> Consultation:
-    consultation = common.runtime().engine.get(common.db(), consultation_id)
-    if not common.current_actor().has_role(consultation.organization_id, *comments.READ_ROLES):
-        raise Forbidden(_("Your role does not give access to this consultation."))
-    return consultation
+    return consultations.for_staff(common.db(), consultation_id, common.current_actor())
 
 
 def _kind(key: str) -> kinds.Kind:
@@ -81,7 +80,7 @@ def _organization() -> Organization:
 
 
 def _is_clerk(organization_id: int) -> bool:
-    return common.current_actor().has_role(organization_id, *records.WRITE_ROLES)
+    return permissions.allows(common.current_actor(), Can.KEEP_REGISTER, organization_id)
 
 
 # --- a consultation's documents --------------------------------------------------------------
@@ -243,8 +242,7 @@ def _send_copy(document: Document) -> ResponseReturnValue:
 @bp.route("/documents/<int:document_id>/signed.pdf")
 def signed_pdf(document_id: int) -> ResponseReturnValue:
     document = _document(document_id)
-    if not common.current_actor().has_role(document.organization_id, *comments.READ_ROLES):
-        raise Forbidden(_("Your role does not give access to this consultation."))
+    permissions.require_on(common.current_actor(), Can.READ_STAFF_FILE, document)
     return _send_copy(document)
 
 

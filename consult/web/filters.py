@@ -13,7 +13,7 @@ from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 from sqlmodel import col, select
 
-from consult import calendar
+from consult import calendar, permissions
 from consult.i18n import _, current_language
 from consult.models import Organization
 from consult.web import common
@@ -65,19 +65,6 @@ def disposition_label(code: str | None) -> str:
     return labels.get(code or "none", code or "")
 
 
-def role_label(code: str | None) -> str:
-    labels = {
-        "drafter": _("Legal officer"),
-        "reviewer": _("Fatherland Front committee"),
-        "council": _("People's Council"),
-        "signer": _("Chairman"),
-        "clerk": _("Records office"),
-        "admin": _("Administrator"),
-        "system": _("Automatic schedule"),
-    }
-    return labels.get(code or "", code or "")
-
-
 def audit_label(code: str | None) -> str:
     labels = {
         "start": _("Consultation created"),
@@ -109,7 +96,7 @@ def init_app(app: Flask) -> None:
         nl2br=nl2br,
         channel=channel_label,
         disposition=disposition_label,
-        role=role_label,
+        role=permissions.role_label,
         audit_action=audit_label,
     )
     app.jinja_env.globals.update(

@@ -10,10 +10,11 @@ from datetime import date
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
-from consult.documents import disclosures, kinds, records, register, signed
+from consult.documents import disclosures, kinds, records, signed
 from consult.documents import report as periodic
 from consult.errors import ConsultError
 from consult.i18n import _
+from consult.ledger import register
 from consult.models import Document
 from consult.web import common
 from consult.web.document_forms import HandEntryForm, parse_day, parse_number

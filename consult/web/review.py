@@ -32,12 +32,14 @@ from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, StringField, TextAreaField
 
+from consult import permissions
 from consult.calendar import dmy
 from consult.documents import synthesis as synthesis_docx
-from consult.errors import ConsultError, Forbidden, NotFound
+from consult.errors import ConsultError, NotFound
 from consult.i18n import _, lazy
 from consult.models import Comment, Consultation, Organization
 from consult.models.comment import CHANNELS, DISPOSITIONS
+from consult.permissions import Can
 from consult.services import (
     campaigns,
     comments,
@@ -85,13 +87,8 @@ bp.before_request(common.require_staff)
 _writing = common.start_writing
 
 
-def _consultation(
-    consultation_id: int, roles: tuple[str, ...] = comments.READ_ROLES
-) -> Consultation:
-    consultation = common.runtime().engine.get(common.db(), consultation_id)
-    if not common.current_actor().has_role(consultation.organization_id, *roles):
-        raise Forbidden(_("Your role does not give access to this consultation."))
-    return consultation
+def _consultation(consultation_id: int, capability: Can = Can.READ_STAFF_FILE) -> Consultation:
+    return consultations.for_staff(common.db(), consultation_id, common.current_actor(), capability)
 
 
 def _uploads() -> Path:
@@ -143,7 +140,7 @@ def table(consultation_id: int) -> str:
     articles = consultations.articles(session, consultation_id)
     report = synthesis.current(session, consultation_id)
     can_review = (
-        actor.has_role(item.organization_id, *comments.REVIEW_ROLES)
+        permissions.allows_on(actor, Can.REVIEW_OPINIONS, item)
         and stage.review
         and (report is None or report.status == "draft")
     )
@@ -167,8 +164,8 @@ def table(consultation_id: int) -> str:
         glance=workbench.glance(session, consultation_id),
         changed=workbench.changed_articles(session, [r.id for r in rows if r.id is not None]),
         can_review=can_review,
-        can_enter=actor.has_role(item.organization_id, *comments.ENTRY_ROLES),
-        can_revise=actor.has_role(item.organization_id, *revisions.REVISE_ROLES),
+        can_enter=permissions.allows_on(actor, Can.ENTER_OPINIONS, item),
+        can_revise=permissions.allows_on(actor, Can.REVISE_DRAFT, item),
         bulk=CsrfForm(),
         report=report,
     )
@@ -329,7 +326,7 @@ def opinion(comment_id: int) -> Any:
         scans=scans.of_comment(session, comment_id),
         article_numbers={a.id: a.number for a in articles},
         dispositions=DISPOSITIONS,
-        can_upload=actor.has_role(item.organization_id, *scans.UPLOAD_ROLES),
+        can_upload=permissions.allows_on(actor, Can.ATTACH_SCANS, item),
     ), status
 
 
@@ -361,7 +358,7 @@ def _draft_text(articles: list[consultations.ArticleView]) -> str:
 def revise(consultation_id: int) -> Any:
     session = _writing() if request.method == "POST" else common.db()
     now, actor = common.now(), common.current_actor()
-    item = _consultation(consultation_id, revisions.REVISE_ROLES)
+    item = _consultation(consultation_id, Can.REVISE_DRAFT)
     form = ReviseForm()
     status = 200
     if request.method == "GET":

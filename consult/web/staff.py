@@ -7,26 +7,21 @@ Views parse, call the engine or a service, and render. Role rules live in the en
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
+from consult import permissions
 from consult.actor import Actor
 from consult.errors import ConsultError, Forbidden, Invalid, NotAllowedNow, NotFound
 from consult.i18n import _
+from consult.ledger import audit
 from consult.models import Comment, Consultation, Organization
 from consult.models.comment import CHANNELS, DISPOSITIONS
-from consult.services import (
-    audit,
-    comments,
-    compliance,
-    consultations,
-    notifications,
-    organizations,
-)
+from consult.permissions import Can
+from consult.services import comments, compliance, consultations, notifications, organizations
 from consult.web import common
 from consult.web.auth import safe_next
 from consult.web.forms import (
@@ -53,15 +48,9 @@ _writing = common.start_writing
 
 
 def _consultation(
-    actor: Actor,
-    consultation_id: int,
-    roles: Iterable[str] = comments.READ_ROLES,
-    refusal: str | None = None,
+    actor: Actor, consultation_id: int, capability: Can = Can.READ_STAFF_FILE
 ) -> Consultation:
-    consultation = common.runtime().engine.get(common.db(), consultation_id)
-    if not actor.has_role(consultation.organization_id, *roles):
-        raise Forbidden(refusal or _("Your role does not give access to this consultation."))
-    return consultation
+    return consultations.for_staff(common.db(), consultation_id, actor, capability)
 
 
 def _stages(definition: Definition, state: str) -> list[dict[str, Any]]:
@@ -111,7 +100,7 @@ def dashboard() -> str:
     counts = consultations.comment_counts(
         session, [r["consultation"].id for g in ordered for r in g["rows"]]
     )
-    can_draft = any("drafter" in roles for roles in actor.roles_by_org.values())
+    can_draft = bool(permissions.organizations_where(actor, Can.START_CONSULTATION))
     notices = notifications.unread(session, actor.user_id) if actor.user_id else []
     return render_template(
         "staff/dashboard.html",
@@ -206,7 +195,7 @@ def consultation(consultation_id: int) -> str:
         documents=consultations.documents(session, consultation_id, published_only=False),
         postings=consultations.postings(session, consultation_id),
         trail=audit.trail(session, consultation_id),
-        can_enter=actor.has_role(item.organization_id, *comments.ENTRY_ROLES),
+        can_enter=permissions.allows_on(actor, Can.ENTER_OPINIONS, item),
         warnings=compliance.warnings(session, definition, item),
         action_titles={
             a.name: a.title for s in definition.stages.values() for a in s.actions.values()
@@ -229,13 +218,7 @@ def _option(
     stage = definition.stage(consultation.state)
     action = stage.actions.get(action_name)
     if action is not None:
-        raise Forbidden(
-            _(
-                "Your role may not take the action «%(action)s»; it needs: %(roles)s.",
-                action=action.title,
-                roles=", ".join(action.roles),
-            )
-        )
+        raise Forbidden(permissions.step_refusal(action.title, action.roles))
     elsewhere = definition.actions_named(action_name)
     if not elsewhere:
         raise NotFound(
@@ -317,9 +300,9 @@ def action(consultation_id: int, action_name: str) -> Any:
 def new_consultation() -> Any:
     session = _writing() if request.method == "POST" else common.db()
     now, actor, runtime = common.now(), common.current_actor(), common.runtime()
-    drafting = [org for org, roles in actor.roles_by_org.items() if "drafter" in roles]
+    drafting = permissions.organizations_where(actor, Can.START_CONSULTATION)
     if not drafting:
-        raise Forbidden(_("Only the legal officer (drafter) can start a consultation."))
+        raise Forbidden(str(permissions.REFUSALS[Can.START_CONSULTATION]))
     form = NewConsultationForm()
     form.workflow.choices = [(d.id, d.title) for d in runtime.catalog.all()]
     status = 200
@@ -388,7 +371,7 @@ def comment_list(consultation_id: int) -> str:
         session, consultation_id, flt, page=page, per_page=COMMENTS_PER_PAGE
     )
     articles = consultations.articles(session, consultation_id)
-    can_review = actor.has_role(item.organization_id, *comments.REVIEW_ROLES) and stage.review
+    can_review = permissions.allows_on(actor, Can.REVIEW_OPINIONS, item) and stage.review
     forms: dict[int, DispositionForm] = {}
     if can_review:
         for row in rows:
@@ -421,7 +404,7 @@ def comment_list(consultation_id: int) -> str:
         dispositions=DISPOSITIONS,
         forms=forms,
         can_review=can_review,
-        can_enter=actor.has_role(item.organization_id, *comments.ENTRY_ROLES),
+        can_enter=permissions.allows_on(actor, Can.ENTER_OPINIONS, item),
     )
 
 
@@ -435,8 +418,7 @@ def review(comment_id: int) -> Any:
     item = _consultation(
         actor,
         row.consultation_id,
-        roles=comments.REVIEW_ROLES,
-        refusal=_("Only the Fatherland Front reviewer can give dispositions."),
+        Can.REVIEW_OPINIONS,
     )
     stage = engine.definition_of(session, item).stage(item.state)
     form = DispositionForm(
@@ -509,14 +491,7 @@ def _received_at(text: str) -> datetime:
 def enter_opinion(consultation_id: int) -> Any:
     session = _writing() if request.method == "POST" else common.db()
     now, actor, runtime = common.now(), common.current_actor(), common.runtime()
-    item = _consultation(
-        actor,
-        consultation_id,
-        roles=comments.ENTRY_ROLES,
-        refusal=_(
-            "Only the legal officer or the Fatherland Front can enter opinions received offline."
-        ),
-    )
+    item = _consultation(actor, consultation_id, Can.ENTER_OPINIONS)
     articles = consultations.articles(session, consultation_id)
     form = OfflineOpinionForm()
     form.article.choices = [("", _("The draft as a whole"))] + [

@@ -20,10 +20,12 @@ from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from consult import permissions
 from consult.actor import SYSTEM, Actor
 from consult.calendar import LegalCalendar, format_deadline
 from consult.errors import Conflict, Forbidden, Invalid, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
+from consult.ledger import audit
 from consult.models import (
     Article,
     ArticleText,
@@ -32,7 +34,7 @@ from consult.models import (
     Organization,
     Window,
 )
-from consult.services import audit
+from consult.permissions import Can
 from consult.workflow.catalog import Catalog
 from consult.workflow.context import ActionContext
 from consult.workflow.definition import Action, Definition, PayloadField, WindowSpec
@@ -163,8 +165,7 @@ class Engine:
         now: datetime,
     ) -> Consultation:
         assert organization.id is not None
-        if not actor.has_role(organization.id, "drafter"):
-            raise Forbidden(_("Only the legal officer (drafter) can start a consultation."))
+        permissions.require(actor, Can.START_CONSULTATION, organization.id)
         definition = self.catalog.get(workflow_id)
         self.catalog.snapshot(session, definition, now)
         consultation = Consultation(
@@ -248,13 +249,7 @@ class Engine:
         organization = self._organization(session, consultation)
         action = self._action_here(session, definition, consultation, action_name)
         if not self._may(actor, organization, action):
-            raise Forbidden(
-                _(
-                    "Your role may not take the action «%(action)s»; it needs: %(roles)s.",
-                    action=action.title,
-                    roles=", ".join(action.roles),
-                )
-            )
+            raise Forbidden(permissions.step_refusal(action.title, action.roles))
         clean = self._validate_payload(definition, action, organization, actor, payload, now)
         ctx = self._context(
             session, definition, action, consultation, organization, actor, clean, now
@@ -296,7 +291,7 @@ class Engine:
 
     def _may(self, actor: Actor, organization: Organization, action: Action) -> bool:
         assert organization.id is not None
-        return bool(actor.roles_in(organization.id) & set(action.roles))
+        return permissions.holds_any(actor, organization.id, action.roles)
 
     def _action_here(
         self, session: Session, definition: Definition, consultation: Consultation, name: str
@@ -469,7 +464,7 @@ class Engine:
     # --- documents and windows ----------------------------------------------------------
 
     def _record_documents(self, ctx: ActionContext) -> None:
-        from consult.documents import register
+        from consult.ledger import register
 
         for spec in ctx.action.records:
             issued_on = ctx.payload.get(spec.issued_on_from or "") or ctx.today

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
-from consult.models.user import ROLES, SYSTEM_ROLE
+from consult.permissions import STEP_ROLES, SYSTEM
 from consult.workflow import registry, rules  # noqa: F401  (rules register the guards and effects)
 from consult.workflow.definition import (
     Action,
@@ -188,7 +188,7 @@ def _build(data: dict[str, Any], file: str, digest: str, text: str) -> Definitio
 
 def _check(definition: Definition, report: _Reporter) -> None:
     """Graph and meaning checks that a schema cannot express."""
-    known_roles = {*ROLES, SYSTEM_ROLE}
+    known_roles = STEP_ROLES
     for stage in definition.stages.values():
         base: Path_ = ("stages", stage.name)
         if stage.final and stage.actions:
@@ -208,7 +208,7 @@ def _check(definition: Definition, report: _Reporter) -> None:
                         (*where, "roles", index),
                         f"unknown role {role!r}; known roles: " + ", ".join(sorted(known_roles)),
                     )
-            if SYSTEM_ROLE in action.roles and len(action.roles) > 1:
+            if SYSTEM in action.roles and len(action.roles) > 1:
                 report.add((*where, "roles"), "a system action is taken by the scheduler alone")
             for index, guard in enumerate(action.guards):
                 if guard not in registry.GUARDS:
