@@ -102,7 +102,7 @@ def _print_accounts() -> None:
 def serve(host: str, port: int, no_scheduler: bool, accounts: bool) -> None:
     """The web server (development); production runs gunicorn on consult.wsgi:app."""
     from consult import create_app, scheduler
-    from consult.web.common import runtime
+    from consult.scope import runtime
 
     app = create_app()
     if accounts:

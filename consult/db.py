@@ -2,8 +2,9 @@
 
 SQLite is the embedded default and PostgreSQL the production database; code above this
 module does not know which one it talks to. Write units of work call :func:`write_session`
-so that SQLite takes its write lock up front (``BEGIN IMMEDIATE``) and concurrent writers
-queue (:class:`QueuedConnection`) instead of failing half-way with "database is locked".
+(in a request, :func:`consult.scope.writing`) so that SQLite takes its write lock up front
+(``BEGIN IMMEDIATE``) and concurrent writers queue (:class:`QueuedConnection`) instead of
+failing half-way with "database is locked".
 The citizens' intake runs a few statements straight on the driver (:class:`Prepared`).
 """
 
@@ -284,9 +285,10 @@ class _Compiled:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """A unit of work that writes: commits on success, rolls back on any error."""
+    """A unit of work that writes, outside a request (scheduler, command line, demo): commits
+    on success, rolls back on any error. Inside a request: :func:`consult.scope.writing`."""
     with Session(engine, expire_on_commit=False) as session:
-        begin_write(session)
+        as_writer(session)
         try:
             yield session
             session.commit()
@@ -295,27 +297,14 @@ def write_session(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def begin_write(session: Session) -> None:
-    """Declare the session's transaction a writer before its first statement.
-
-    On SQLite this takes the write lock now (BEGIN IMMEDIATE); elsewhere it is a no-op.
-    """
-    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
-        session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
-
-
-def is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def ensure_writer(session: Session) -> None:
+def as_writer(session: Session) -> None:
     """Make the session's transaction a writer from here on (SQLite; elsewhere a no-op).
 
-    A transaction begun by reads (BEGIN DEFERRED) cannot safely become a writer under
-    concurrent writers: its read is ended (committed: it wrote nothing) and a write transaction
-    begins, taking the lock now. A transaction already begun by :func:`begin_write` is kept.
-    Call it after the reads and before the first write of a unit of work, so the write lock is
-    held only for the writes.
+    On SQLite a writer takes the write lock when it begins (``BEGIN IMMEDIATE``), so concurrent
+    writers queue instead of failing half-way. A transaction begun by reads (``BEGIN
+    DEFERRED``) cannot safely become a writer under concurrent writers: its read is ended (it
+    wrote nothing) and a write transaction begins. A writer already is one and is kept. Call it
+    after a unit's reads and before its first write to hold the lock only for the writes.
     """
     if session.get_bind().dialect.name != "sqlite":
         return
@@ -324,4 +313,8 @@ def ensure_writer(session: Session) -> None:
         if options.get(SQLITE_BEGIN) == "IMMEDIATE":
             return
         session.commit()
-    begin_write(session)
+    session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 from flask import current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from consult import scope
 from consult.actor import CITIZEN
 from consult.api.base import bp, json_body, load, writing
 from consult.api.openapi import document
@@ -24,7 +25,6 @@ from consult.errors import Unauthenticated
 from consult.extensions import limiter
 from consult.i18n import _
 from consult.services import users
-from consult.web import common
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,8 +38,8 @@ def identify_caller() -> None:
     scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated(_("Send the token as the header Authorization: Bearer TOKEN."))
-    session = common.db()
-    user = users.user_for_token(session, token.strip(), common.now())
+    session = scope.db()
+    user = users.user_for_token(session, token.strip(), scope.now())
     g.api_actor = users.actor_for(session, user)
     session.commit()  # end the read: a write view then declares itself a writer
 
@@ -49,7 +49,7 @@ def staff_only(view: F) -> F:
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        if common.current_actor().user_id is None:
+        if scope.current_actor().user_id is None:
             raise Unauthenticated(
                 _("Log in first: POST /api/v1/auth/token, then send Authorization: Bearer TOKEN.")
             )
@@ -82,9 +82,9 @@ def ratelimit_off() -> bool:
 def token() -> ResponseReturnValue:
     data = load(TokenIn(), json_body())
     session = writing()
-    now = common.now()
+    now = scope.now()
     user = users.authenticate(session, data["username"], data["password"])
-    days = common.runtime().settings.token_days
+    days = scope.runtime().settings.token_days
     issued = users.issue_token(session, user, now, days)
-    common.commit()
+    scope.db().commit()
     return jsonify(TokenOut().dump({"token": issued, "expires_at": now + timedelta(days=days)}))

@@ -11,10 +11,11 @@ from flask import Blueprint, request
 from marshmallow import Schema, ValidationError
 from sqlmodel import Session
 
+from consult import scope
 from consult.api import errors
 from consult.api.errors import BadRequest
+from consult.db import as_writer
 from consult.i18n import _
-from consult.web import common
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 errors.register_on(bp)
@@ -50,13 +51,8 @@ def query_args() -> Mapping[str, str]:
 
 
 def writing() -> Session:
-    """The request's session, declared a writer before its first write.
-
-    Authentication may have read the token already: end that read transaction first, so
-    that on SQLite the write lock is taken up front (BEGIN IMMEDIATE) rather than upgraded
-    half-way, which fails under concurrent writers.
-    """
-    session = common.db()
-    if session.in_transaction():
-        session.commit()
-    return common.writing()
+    """The request's session, declared a writer (the view commits). Kept until every view
+    writes through :func:`consult.scope.writing`."""
+    session = scope.db()
+    as_writer(session)
+    return session

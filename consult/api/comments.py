@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify, url_for
 from flask.typing import ResponseReturnValue
 
-from consult import permissions
+from consult import permissions, scope
 from consult.api import present
 from consult.api.auth import public_write_limit, ratelimit_off, staff_only
 from consult.api.base import bp, json_body, load, query_args, writing
@@ -22,7 +22,6 @@ from consult.api.schemas import (
 from consult.extensions import limiter
 from consult.permissions import Can
 from consult.services import comments
-from consult.web import common, fingerprint
 
 COMMENT_IN = CommentIn()
 RECEIPT_OUT = ReceiptOut()
@@ -43,7 +42,7 @@ RECEIPT_OUT = ReceiptOut()
 def comment_create(id: int) -> ResponseReturnValue:
     data = load(COMMENT_IN, json_body())
     stored = comments.receive(
-        common.runtime().db,
+        scope.runtime().db,
         id,
         comments.CommentInput(
             body=data["body"],
@@ -52,9 +51,9 @@ def comment_create(id: int) -> ResponseReturnValue:
             contact=data["contact"],
             article=data["article"] or None,
             channel="online",
-            client=fingerprint.client_key(),
+            client=scope.client_key(),
         ),
-        common.now(),
+        scope.now(),
     )
     body = RECEIPT_OUT.dump(
         {
@@ -78,7 +77,7 @@ def comment_create(id: int) -> ResponseReturnValue:
     errors=(404,),
 )
 def receipt(receipt: str) -> ResponseReturnValue:
-    session = common.db()
+    session = scope.db()
     found = comments.by_receipt(session, receipt)
     return jsonify(ReceiptStatusOut().dump(present.receipt_status(session, found)))
 
@@ -94,8 +93,8 @@ def receipt(receipt: str) -> ResponseReturnValue:
 @staff_only
 def comment_list(id: int) -> ResponseReturnValue:
     query = load(CommentQuery(), query_args())
-    session, actor = common.db(), common.current_actor()
-    item = common.runtime().engine.get(session, id)
+    session, actor = scope.db(), scope.current_actor()
+    item = scope.runtime().engine.get(session, id)
     permissions.require_on(actor, Can.READ_PERSONAL_DATA, item)
     flt = comments.CommentFilter(
         **{k: query[k] for k in ("disposition", "article", "locality", "channel", "q")}
@@ -127,18 +126,18 @@ def comment_list(id: int) -> ResponseReturnValue:
 @staff_only
 def comment_review(id: int) -> ResponseReturnValue:
     data = load(ReviewIn(), json_body())
-    session, runtime = writing(), common.runtime()
+    session, runtime = writing(), scope.runtime()
     reviewed = comments.review(
         session,
         runtime.engine,
         id,
-        common.current_actor(),
-        common.now(),
+        scope.current_actor(),
+        scope.now(),
         disposition=data["disposition"],
         reason=data["reason"],
         response=data["response"],
         group=data["group"],
     )
-    common.commit()
+    scope.db().commit()
     numbers = present.article_numbers(session, reviewed.consultation_id)
     return jsonify(StaffCommentOut().dump(present.staff_comment(reviewed, numbers)))

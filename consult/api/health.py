@@ -16,8 +16,8 @@ from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
+from consult import scope
 from consult.models import AuditEvent, Window
-from consult.web import common
 
 bp = Blueprint("health", __name__)
 GRACE = timedelta(minutes=5)
@@ -51,7 +51,7 @@ def _iso(value: datetime | None) -> str | None:
 @bp.route("/healthz")
 def healthz() -> ResponseReturnValue:
     try:
-        state = scheduler_state(common.db(), common.now())
+        state = scheduler_state(scope.db(), scope.now())
     except SQLAlchemyError as exc:
         return jsonify({"database": "error", "detail": type(exc).__name__, "scheduler": None}), 503
     return jsonify({"database": "ok", "scheduler": state})

@@ -12,7 +12,7 @@ from flask import jsonify, url_for
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 
-from consult import permissions
+from consult import permissions, scope
 from consult.api.auth import staff_only
 from consult.api.base import bp, json_body, load, query_args, writing
 from consult.api.openapi import document
@@ -23,7 +23,6 @@ from consult.i18n import _
 from consult.ledger import register
 from consult.models import Document, Organization, SignedCopy
 from consult.permissions import Can
-from consult.web import common
 
 # --- schemas ----------------------------------------------------------------------------------
 
@@ -104,7 +103,7 @@ class RegisterCheckOut(Schema):
 
 def _organization(code: str | None) -> Organization:
     """The caller's organization (``org`` picks one when they hold roles in several)."""
-    actor, session = common.current_actor(), common.db()
+    actor, session = scope.current_actor(), scope.db()
     for organization_id in sorted(actor.roles_by_org):
         organization = session.get(Organization, organization_id)
         if (
@@ -117,7 +116,7 @@ def _organization(code: str | None) -> Organization:
 
 
 def _today() -> date:
-    return common.runtime().calendar.local_date(common.now())
+    return scope.runtime().calendar.local_date(scope.now())
 
 
 def _copy(copy: SignedCopy | None, item: Document, public: bool) -> dict[str, Any] | None:
@@ -168,7 +167,7 @@ def register_list() -> ResponseReturnValue:
     organization = _organization(query["org"])
     assert organization.id is not None
     year = query["year"] or _today().year
-    session = common.db()
+    session = scope.db()
     items = register.entries(session, organization.id, year)
     copies = signed.current_for(session, [d.id for d in items if d.id])
     data = {
@@ -198,8 +197,8 @@ def register_create() -> ResponseReturnValue:
     created = records.record_by_hand(
         session,
         organization,
-        common.current_actor(),
-        common.now(),
+        scope.current_actor(),
+        scope.now(),
         doc_type=data["type"],
         issued_on=data["issued_on"] or _today(),
         subject=data["subject"],
@@ -207,7 +206,7 @@ def register_create() -> ResponseReturnValue:
         signer_name=data["signer_name"],
         signer_title=data["signer_title"],
     )
-    common.commit()
+    scope.db().commit()
     response = jsonify(RegisterEntryOut().dump(entry(created)))
     response.status_code = 201
     return response
@@ -227,7 +226,7 @@ def register_check() -> ResponseReturnValue:
     organization = _organization(query["org"])
     year = (query["issued_on"] or _today()).year
     doc_type, number = query["type"], query["number"]
-    taken = register.taken_by(common.db(), organization, doc_type, number, year)
+    taken = register.taken_by(scope.db(), organization, doc_type, number, year)
     data = {
         "available": taken is None,
         "symbol": register.format_symbol(number, doc_type, organization.code),
@@ -246,7 +245,7 @@ def register_check() -> ResponseReturnValue:
     errors=(404,),
 )
 def document_detail(id: int) -> ResponseReturnValue:
-    session, actor = common.db(), common.current_actor()
+    session, actor = scope.db(), scope.current_actor()
     item = session.get(Document, id)
     staff = item is not None and permissions.allows_on(actor, Can.READ_STAFF_FILE, item)
     if item is None or not (staff or signed.is_public(session, item)):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, jsonify, url_for
 from flask.typing import ResponseReturnValue
 
-from consult import permissions
+from consult import permissions, scope
 from consult.actor import Actor
 from consult.api import present
 from consult.api.auth import staff_only
@@ -24,7 +24,6 @@ from consult.api.schemas import (
 from consult.models import Consultation, Organization
 from consult.permissions import Can
 from consult.services import consultations, organizations
-from consult.web import common
 from consult.workflow.engine import ArticleInput
 
 ACTION_PAYLOAD = {
@@ -44,7 +43,7 @@ ACTION_PAYLOAD = {
     responses={200: WorkflowListOut},
 )
 def workflows() -> ResponseReturnValue:
-    items = [present.workflow(d) for d in common.runtime().catalog.all()]
+    items = [present.workflow(d) for d in scope.runtime().catalog.all()]
     return jsonify(WorkflowListOut().dump({"items": items}))
 
 
@@ -58,7 +57,7 @@ def workflows() -> ResponseReturnValue:
 )
 def consultation_list() -> ResponseReturnValue:
     query = load(ConsultationQuery(), query_args())
-    session, actor = common.db(), common.current_actor()
+    session, actor = scope.db(), scope.current_actor()
     listed = consultations.listing(
         session,
         state=query["state"],
@@ -67,7 +66,7 @@ def consultation_list() -> ResponseReturnValue:
     )
     found = [c for c in listed if consultations.is_public(c) or present.is_staff_of(actor, c)]
     counts = consultations.comment_counts(session, [c.id for c in found if c.id is not None])
-    engine, now = common.runtime().engine, common.now()
+    engine, now = scope.runtime().engine, scope.now()
     items = [
         present.summary(session, engine, c, now, comment_count=counts.get(c.id or 0, 0))
         | {
@@ -84,7 +83,7 @@ def consultation_list() -> ResponseReturnValue:
 def _drafting_organization(actor: Actor) -> Organization:
     """The organization where the caller drafts; with none, the only one (the engine then
     refuses a caller who is not its drafter)."""
-    session = common.db()
+    session = scope.db()
     for organization_id in permissions.organizations_where(actor, Can.START_CONSULTATION):
         found = session.get(Organization, organization_id)
         if found is not None:
@@ -103,7 +102,7 @@ def _drafting_organization(actor: Actor) -> Organization:
 @staff_only
 def consultation_create() -> ResponseReturnValue:
     data = load(ConsultationIn(), json_body())
-    session, runtime, actor, now = writing(), common.runtime(), common.current_actor(), common.now()
+    session, runtime, actor, now = writing(), scope.runtime(), scope.current_actor(), scope.now()
     created = runtime.engine.start(
         session,
         organization=_drafting_organization(actor),
@@ -122,7 +121,7 @@ def consultation_create() -> ResponseReturnValue:
         ],
         now=now,
     )
-    common.commit()
+    scope.db().commit()
     response = _consultation_response(created)
     response.status_code = 201
     response.headers["Location"] = url_for("api.consultation", id=created.id)
@@ -139,7 +138,7 @@ def consultation_create() -> ResponseReturnValue:
     errors=(404,),
 )
 def consultation(id: int) -> ResponseReturnValue:
-    item = present.visible(common.db(), common.runtime().engine, id, common.current_actor())
+    item = present.visible(scope.db(), scope.runtime().engine, id, scope.current_actor())
     return _consultation_response(item)
 
 
@@ -154,9 +153,9 @@ def consultation(id: int) -> ResponseReturnValue:
 @staff_only
 def take_action(id: int, action: str) -> ResponseReturnValue:
     payload = json_body()
-    session, runtime, actor, now = writing(), common.runtime(), common.current_actor(), common.now()
+    session, runtime, actor, now = writing(), scope.runtime(), scope.current_actor(), scope.now()
     ctx = runtime.engine.take(session, id, action, actor, payload, now)
-    common.commit()
+    scope.db().commit()
     return _consultation_response(ctx.consultation)
 
 
@@ -168,8 +167,8 @@ def take_action(id: int, action: str) -> ResponseReturnValue:
     errors=(404,),
 )
 def document_list(id: int) -> ResponseReturnValue:
-    session, actor = common.db(), common.current_actor()
-    item = present.visible(session, common.runtime().engine, id, actor)
+    session, actor = scope.db(), scope.current_actor()
+    item = present.visible(session, scope.runtime().engine, id, actor)
     staff = present.is_staff_of(actor, item)
     items = [
         present.document(d) for d in consultations.documents(session, id, published_only=not staff)
@@ -178,7 +177,7 @@ def document_list(id: int) -> ResponseReturnValue:
 
 
 def _consultation_response(item: Consultation) -> Response:
-    session, engine = common.db(), common.runtime().engine
-    data, staff = present.detail(session, engine, item, common.current_actor(), common.now())
+    session, engine = scope.db(), scope.runtime().engine
+    data, staff = present.detail(session, engine, item, scope.current_actor(), scope.now())
     schema = StaffConsultationOut() if staff else ConsultationOut()
     return jsonify(schema.dump(data))

@@ -97,7 +97,7 @@ class ConsultationIn(In):
 
     @validates("workflow")
     def known_workflow(self, value: str, **_kwargs: Any) -> None:
-        from consult.web.common import runtime
+        from consult.scope import runtime
 
         known = [d.id for d in runtime().catalog.all()]
         if value not in known:

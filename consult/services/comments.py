@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 from consult import permissions
 from consult.actor import Actor
 from consult.calendar import format_deadline, format_moment
-from consult.db import Driver, Prepared, driver, ensure_writer
+from consult.db import Driver, Prepared, as_writer, driver
 from consult.errors import Invalid, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
 from consult.ledger import audit
@@ -202,7 +202,7 @@ def submit(
     row, facts = _admit(Driver.under(session.connection()), consultation_id, data, now, entered_by)
     # Everything above only reads: on SQLite the write lock is taken from here to the
     # caller's commit, so concurrent opinions queue for a few statements, not a whole request.
-    ensure_writer(session)
+    as_writer(session)
     stored = _store(Driver.under(session.connection()), row, now)
     if entered_by is not None:
         audit.record(

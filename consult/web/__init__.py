@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from consult.web import common
+from consult import scope
 
 
 def init_app(app: Flask) -> None:
     from consult.web import auth, documents, filters, public, staff
 
-    app.teardown_appcontext(common.close_session)
+    scope.init_app(app)
     filters.init_app(app)
     auth.init_app(app)
     app.register_blueprint(public.bp)

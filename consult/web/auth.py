@@ -24,12 +24,12 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from consult import scope
 from consult.errors import ConsultError
 from consult.extensions import limiter, login_manager
 from consult.i18n import _, lazy
 from consult.models import User
 from consult.services import users
-from consult.web import common
 from consult.web.forms import LoginForm, LogoutForm
 
 bp = Blueprint("auth", __name__)
@@ -52,7 +52,7 @@ class LoginUser(UserMixin):
 def load_user(user_id: str) -> LoginUser | None:
     if not user_id.isdigit():
         return None
-    user = common.db().get(User, int(user_id))
+    user = scope.db().get(User, int(user_id))
     return LoginUser(user) if user is not None and user.is_active else None
 
 
@@ -78,7 +78,7 @@ def login() -> Any:
     if form.validate_on_submit():
         try:
             user = users.authenticate(
-                common.db(), form.username.data or "", form.password.data or ""
+                scope.db(), form.username.data or "", form.password.data or ""
             )
         except ConsultError as exc:
             form.password.errors = [exc.message]

@@ -1,62 +1,28 @@
-"""What every view needs: the runtime, the request's database session, the clock, the actor.
+"""What the staff pages share beyond :mod:`consult.scope`: the staff guard and the one helper
+by which a view writes (:func:`perform`).
 
-One session per request, closed at teardown. A view that writes calls :func:`writing`
-before its first query, then :func:`commit`.
+A view parses the request, calls one service inside :func:`perform`, and renders: the helper
+opens the writer, commits, rolls back on a domain error and puts its messages where the user
+sees them (next to each field of the form, or as a flash message), so no view repeats it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
 
-from flask import abort, current_app, g
+from flask import abort, flash
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlmodel import Session
 
-from consult.actor import CITIZEN, Actor
-from consult.db import begin_write
+from consult import permissions, scope
 from consult.errors import ConsultError, Forbidden
 from consult.extensions import login_manager
-from consult.runtime import Runtime
-from consult.services import users
 
-
-def runtime() -> Runtime:
-    rt = current_app.extensions["consult"]
-    assert isinstance(rt, Runtime)
-    return rt
-
-
-def db() -> Session:
-    if "db_session" not in g:
-        g.db_session = Session(runtime().db, expire_on_commit=False)
-    session: Session = g.db_session
-    return session
-
-
-def writing() -> Session:
-    """The request's session, declared a writer (SQLite takes its write lock now)."""
-    session = db()
-    begin_write(session)
-    return session
-
-
-def commit() -> None:
-    db().commit()
-
-
-def start_writing() -> Session:
-    """End the read transaction a staff request's login check opened, then declare it a writer."""
-    db().commit()
-    return writing()
-
-
-def abandon(error: ConsultError) -> None:
-    """Roll back what the request wrote after ``error``. A refusal of access goes on to the
-    error page; any other error is the caller's to show on its form."""
-    db().rollback()
-    if isinstance(error, Forbidden):
-        raise error
+T = TypeVar("T")
 
 
 def require_staff() -> ResponseReturnValue | None:
@@ -64,29 +30,76 @@ def require_staff() -> ResponseReturnValue | None:
     if not current_user.is_authenticated:
         response: ResponseReturnValue = login_manager.unauthorized()
         return response
-    if not current_actor().all_roles:
+    if not permissions.is_staff(scope.current_actor()):
         abort(403)
     return None
 
 
-def now() -> datetime:
-    if "now" not in g:
-        g.now = runtime().now()
-    value: datetime = g.now
-    return value
+@dataclass(frozen=True)
+class Refused:
+    """A write that a rule refused; its messages are already on the form or flashed."""
+
+    status: int
+    message: str
 
 
-def close_session(_exc: BaseException | None = None) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
+def perform(
+    work: Callable[[Session], T],
+    *,
+    form: FlaskForm | None = None,
+    aliases: Mapping[str, str] | None = None,
+    lock_now: bool = True,
+) -> T | Refused:
+    """Run ``work`` in the request's unit of work and commit, returning what it returned.
+
+    On a domain error everything is rolled back and its messages shown: with a ``form``, each
+    field's message next to its input (``aliases`` maps an error's field to the form's name
+    for it) and the rest above the form; without one, as a flash message. A refusal of access
+    goes on to the error page.
+    """
+    try:
+        with scope.writing(lock_now=lock_now) as session:
+            return work(session)
+    except Forbidden:
+        raise
+    except ConsultError as exc:
+        if form is None:
+            details = " ".join(str(m) for m in exc.fields.values() if str(m) not in exc.message)
+            flash(f"{exc.message} {details}".strip(), "error")
+        else:
+            show_errors(form, exc, aliases or {})
+        return Refused(exc.status, exc.message)
 
 
-def current_actor() -> Actor:
-    """The logged-in staff member (web) or token holder (API, set in ``g.api_actor``)."""
-    if "api_actor" in g:
-        actor: Actor = g.api_actor
-        return actor
-    if current_user.is_authenticated:
-        return users.actor_for(db(), current_user.user)
-    return CITIZEN
+def show_errors(form: FlaskForm, exc: ConsultError, aliases: Mapping[str, str]) -> None:
+    """Put each field's message next to its input; the rest above the form."""
+    for name, message in exc.fields.items():
+        target = name if name in form else aliases.get(name, name)
+        if target in form:
+            form[target].errors = [*form[target].errors, str(message)]
+        else:
+            form.form_errors.append(str(message))
+    if not exc.fields:
+        form.form_errors.append(exc.message)
+
+
+# Until every view goes through perform(): the older way, kept for the views not yet moved.
+def writing() -> Session:
+    session = scope.db()
+    from consult.db import as_writer
+
+    as_writer(session)
+    return session
+
+
+start_writing = writing
+
+
+def commit() -> None:
+    scope.db().commit()
+
+
+def abandon(error: ConsultError) -> None:
+    scope.db().rollback()
+    if isinstance(error, Forbidden):
+        raise error

@@ -27,7 +27,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from consult import permissions
+from consult import permissions, scope
 from consult.documents import docx_reader, kinds, records, render, signed
 from consult.documents import facts as facts_module
 from consult.errors import ConsultError, NotFound
@@ -51,14 +51,14 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def _today() -> date:
-    return common.runtime().calendar.local_date(common.now())
+    return scope.runtime().calendar.local_date(scope.now())
 
 
 _writing = common.start_writing
 
 
 def _consultation(consultation_id: int) -> Consultation:
-    return consultations.for_staff(common.db(), consultation_id, common.current_actor())
+    return consultations.for_staff(scope.db(), consultation_id, scope.current_actor())
 
 
 def _kind(key: str) -> kinds.Kind:
@@ -70,7 +70,7 @@ def _kind(key: str) -> kinds.Kind:
 
 def _organization() -> Organization:
     """The staff member's organization (``?org=CODE`` chooses among several)."""
-    actor, session = common.current_actor(), common.db()
+    actor, session = scope.current_actor(), scope.db()
     code = request.args.get("org")
     for organization_id in sorted(actor.roles_by_org):
         organization = session.get(Organization, organization_id)
@@ -80,7 +80,7 @@ def _organization() -> Organization:
 
 
 def _is_clerk(organization_id: int) -> bool:
-    return permissions.allows(common.current_actor(), Can.KEEP_REGISTER, organization_id)
+    return permissions.allows(scope.current_actor(), Can.KEEP_REGISTER, organization_id)
 
 
 # --- a consultation's documents --------------------------------------------------------------
@@ -88,7 +88,7 @@ def _is_clerk(organization_id: int) -> bool:
 
 @bp.route("/documents/consultations/<int:consultation_id>")
 def consultation_documents(consultation_id: int) -> str:
-    session, item = common.db(), _consultation(consultation_id)
+    session, item = scope.db(), _consultation(consultation_id)
     facts = facts_module.gather(session, item)
     copies = signed.current_for(session, [d.id for d in facts.documents.values() if d.id])
     rows = []
@@ -114,14 +114,14 @@ def consultation_documents(consultation_id: int) -> str:
 
 def _generate(consultation_id: int, key: str) -> render.Generated:
     item, kind = _consultation(consultation_id), _kind(key)
-    facts = facts_module.gather(common.db(), item)
+    facts = facts_module.gather(scope.db(), item)
     return render.render_docx(facts, kind, _today())
 
 
 @bp.route("/documents/consultations/<int:consultation_id>/<key>")
 def view(consultation_id: int, key: str) -> str:
     generated = _generate(consultation_id, key)
-    copy = signed.current(common.db(), generated.document.id or 0) if generated.document else None
+    copy = signed.current(scope.db(), generated.document.id or 0) if generated.document else None
     return render_template(
         "documents/view.html",
         consultation=_consultation(consultation_id),
@@ -156,8 +156,8 @@ def number(consultation_id: int, key: str) -> ResponseReturnValue:
             session,
             item,
             key,
-            common.current_actor(),
-            common.now(),
+            scope.current_actor(),
+            scope.now(),
             issued_on=parse_day(form.issued_on.data),
             number=parse_number(form.number.data),
         )
@@ -175,7 +175,7 @@ def number(consultation_id: int, key: str) -> ResponseReturnValue:
 
 
 def _document(document_id: int) -> Document:
-    document = common.db().get(Document, document_id)
+    document = scope.db().get(Document, document_id)
     if document is None:
         abort(404)
     return document
@@ -205,9 +205,9 @@ def upload_signed(document_id: int) -> ResponseReturnValue:
             document,
             upload.read(signed.MAX_BYTES + 1),
             original_name=upload.filename or "",
-            actor=common.current_actor(),
-            now=common.now(),
-            instance_dir=common.runtime().settings.instance_dir,
+            actor=scope.current_actor(),
+            now=scope.now(),
+            instance_dir=scope.runtime().settings.instance_dir,
             publish=bool(form.publish.data),
         )
         digest, symbol = copy.sha256, document.symbol
@@ -223,10 +223,10 @@ def upload_signed(document_id: int) -> ResponseReturnValue:
 
 
 def _send_copy(document: Document) -> ResponseReturnValue:
-    copy = signed.current(common.db(), document.id or 0)
+    copy = signed.current(scope.db(), document.id or 0)
     if copy is None:
         abort(404)
-    path = signed.path_of(copy, common.runtime().settings.instance_dir)
+    path = signed.path_of(copy, scope.runtime().settings.instance_dir)
     if not path.exists():
         abort(404)
     name = render.fold_symbol(document.symbol) + ".pdf"
@@ -242,7 +242,7 @@ def _send_copy(document: Document) -> ResponseReturnValue:
 @bp.route("/documents/<int:document_id>/signed.pdf")
 def signed_pdf(document_id: int) -> ResponseReturnValue:
     document = _document(document_id)
-    permissions.require_on(common.current_actor(), Can.READ_STAFF_FILE, document)
+    permissions.require_on(scope.current_actor(), Can.READ_STAFF_FILE, document)
     return _send_copy(document)
 
 
@@ -250,7 +250,7 @@ def signed_pdf(document_id: int) -> ResponseReturnValue:
 def public_signed_pdf(document_id: int) -> ResponseReturnValue:
     """The published version of a document, for anyone."""
     document = _document(document_id)
-    if not signed.is_public(common.db(), document):
+    if not signed.is_public(scope.db(), document):
         abort(404)
     return _send_copy(document)
 
@@ -259,7 +259,7 @@ def public_signed_pdf(document_id: int) -> ResponseReturnValue:
 def public_download(document_id: int) -> ResponseReturnValue:
     """A published document for anyone: its signed copy, or until one is uploaded the
     generated DOCX (unsigned)."""
-    session = common.db()
+    session = scope.db()
     document = _document(document_id)
     if not signed.is_public(session, document):
         abort(404)
@@ -282,7 +282,7 @@ def public_download(document_id: int) -> ResponseReturnValue:
 
 def signed_copies_of(documents: list[Document]) -> list[dict[str, Any]]:
     """For the public consultation page: each published document's signed copy, if any."""
-    session = common.db()
+    session = scope.db()
     copies = signed.current_for(session, [d.id for d in documents if d.id])
     return [
         {"document": d, "signed_copy": copies[d.id]}

@@ -13,10 +13,9 @@ from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 from sqlmodel import col, select
 
-from consult import calendar, permissions
+from consult import calendar, permissions, scope
 from consult.i18n import _, current_language
 from consult.models import Organization
-from consult.web import common
 
 
 def deadline(value: datetime | None) -> str:
@@ -29,7 +28,7 @@ def deadline(value: datetime | None) -> str:
 def days_left(closes_at: datetime | None) -> int:
     if closes_at is None:
         return 0
-    return calendar.days_left(common.now(), closes_at)
+    return calendar.days_left(scope.now(), closes_at)
 
 
 def nl2br(value: Any) -> Markup:
@@ -77,7 +76,7 @@ def audit_label(code: str | None) -> str:
 def organization() -> Organization | None:
     """The organization shown in the header: the only one, or the staff member's first."""
     if "header_org" not in g:
-        g.header_org = common.db().exec(select(Organization).order_by(col(Organization.id))).first()
+        g.header_org = scope.db().exec(select(Organization).order_by(col(Organization.id))).first()
     found: Organization | None = g.header_org
     return found
 
@@ -103,5 +102,5 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         header_organization=organization,
         switch_language_url=switch_language_url,
-        now=common.now,
+        now=scope.now,
     )

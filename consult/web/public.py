@@ -23,6 +23,7 @@ from flask import (
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
+from consult import scope
 from consult.calendar import local_date
 from consult.errors import ConsultError, Invalid, NotAllowedNow, NotFound
 from consult.extensions import csrf, limiter
@@ -30,7 +31,7 @@ from consult.i18n import _, current_language
 from consult.models import AuditEvent, Comment, Consultation, Document, Window
 from consult.services import comments, consultations, organizations, receipt_notices
 from consult.services.consultations import ArticleView
-from consult.web import common, fingerprint
+from consult.web import common
 from consult.web.auth import safe_next
 from consult.web.forms import OTHER_LOCALITY, CommentForm
 from consult.web.portal_forms import STEP_EDIT, STEP_PREVIEW, STEP_SEND, PortalCommentForm
@@ -45,7 +46,7 @@ DOWNLOAD_ENDPOINTS: tuple[str, ...] = ("public_documents.public_download",)
 
 
 def public_consultation(consultation_id: int) -> Consultation:
-    consultation = common.db().get(Consultation, consultation_id)
+    consultation = scope.db().get(Consultation, consultation_id)
     if consultation is None or not consultations.is_public(consultation):
         abort(404)
     return consultation
@@ -62,13 +63,13 @@ def chapters(articles: list[ArticleView]) -> list[tuple[str, list[ArticleView]]]
 
 
 def stage_title(consultation: Consultation) -> str:
-    definition = common.runtime().engine.definition_of(common.db(), consultation)
+    definition = scope.runtime().engine.definition_of(scope.db(), consultation)
     return definition.stage(consultation.state).title
 
 
 def responses_published(consultation: Consultation) -> bool:
     """Responses become public once the synthesis is submitted (stages after the review)."""
-    definition = common.runtime().engine.definition_of(common.db(), consultation)
+    definition = scope.runtime().engine.definition_of(scope.db(), consultation)
     stage = definition.stage(consultation.state)
     return consultations.is_public(consultation) and not stage.review
 
@@ -76,7 +77,7 @@ def responses_published(consultation: Consultation) -> bool:
 def window_extensions(consultation: Consultation) -> list[dict[str, Any]]:
     """Each extension of the comment window: its new end and reason are public (the workflow
     says so); who extended it is not."""
-    definition = common.runtime().engine.definition_of(common.db(), consultation)
+    definition = scope.runtime().engine.definition_of(scope.db(), consultation)
     names = [
         a.name
         for stage in definition.stages.values()
@@ -93,14 +94,14 @@ def window_extensions(consultation: Consultation) -> list[dict[str, Any]]:
             "closes_at": datetime.fromisoformat(e.detail["closes_at"]),
             "reason": (e.detail.get("payload") or {}).get("reason", ""),
         }
-        for e in common.db().exec(query.order_by(col(AuditEvent.id)))
+        for e in scope.db().exec(query.order_by(col(AuditEvent.id)))
         if e.detail.get("closes_at")
     ]
 
 
 @bp.route("/")
 def index() -> str:
-    session, now = common.db(), common.now()
+    session, now = scope.db(), scope.now()
     open_now: list[tuple[Consultation, Window]] = []
     others: list[tuple[Consultation, Window | None]] = []
     for consultation in consultations.listing(session, public_only=True):
@@ -133,7 +134,7 @@ def set_language(lang: str) -> Response:
 
 @bp.route("/consultations/<int:consultation_id>")
 def consultation(consultation_id: int) -> str:
-    session, now = common.db(), common.now()
+    session, now = scope.db(), scope.now()
     item = public_consultation(consultation_id)
     articles = consultations.articles(session, consultation_id)
     published = responses_published(item)
@@ -177,7 +178,7 @@ def _fill_choices(
         (a.number, _("Article %(number)s. %(title)s", number=a.number, title=a.title))
         for a in articles
     ]
-    localities = organizations.locality_names(common.db(), consultation.organization_id)
+    localities = organizations.locality_names(scope.db(), consultation.organization_id)
     form.locality.choices = (
         [("", _("Not stated"))]
         + [(n, n) for n in localities]
@@ -191,8 +192,8 @@ def _fill_choices(
 def _closed_page(consultation: Consultation, form: CommentForm, message: str) -> tuple[str, int]:
     """The opinion was not taken (the window is not open): say why, and give the text back."""
     assert consultation.id is not None
-    window = comments.comment_window(common.db(), consultation.id)
-    not_yet = window is not None and common.now() < window.opens_at
+    window = comments.comment_window(scope.db(), consultation.id)
+    not_yet = window is not None and scope.now() < window.opens_at
     return render_template(
         "public/closed.html",
         consultation=consultation,
@@ -221,7 +222,7 @@ def _input(form: PortalCommentForm) -> comments.CommentInput:
         contact=form.contact.data or "",
         article=form.article.data or None,
         channel="online",
-        client=fingerprint.client_key(),
+        client=scope.client_key(),
     )
 
 
@@ -237,8 +238,8 @@ def _input(form: PortalCommentForm) -> comments.CommentInput:
 def comment(consultation_id: int) -> Any:
     # Reads first, unlocked: comments.submit takes the write lock for the opinion (and the
     # e-mail subscription) only, so citizens sending at once queue for a few statements.
-    session = common.db()
-    now = common.now()
+    session = scope.db()
+    now = scope.now()
     item = public_consultation(consultation_id)
     articles = consultations.articles(session, consultation_id)
     form = _portal_form(item, articles)
@@ -329,7 +330,7 @@ def receipt_lookup() -> Any:
     status = 200
     if code:
         try:
-            found = comments.by_receipt(common.db(), code)
+            found = comments.by_receipt(scope.db(), code)
         except NotFound as exc:
             error, status = exc.message, 404
         else:
@@ -339,7 +340,7 @@ def receipt_lookup() -> Any:
 
 @bp.route("/receipts/<code>")
 def receipt(code: str) -> Any:
-    session = common.db()
+    session = scope.db()
     try:
         found = comments.by_receipt(session, code)
     except NotFound as exc:
@@ -400,7 +401,7 @@ class ArchiveEntry:
 @bp.route("/archive")
 def archive() -> str:
     """Every consultation no longer receiving opinions, newest year first."""
-    session, now = common.db(), common.now()
+    session, now = scope.db(), scope.now()
     entries: list[ArchiveEntry] = []
     for item in consultations.listing(session, public_only=True):
         assert item.id is not None

@@ -10,6 +10,7 @@ from datetime import date
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
+from consult import scope
 from consult.documents import disclosures, kinds, records, signed
 from consult.documents import report as periodic
 from consult.errors import ConsultError
@@ -25,7 +26,7 @@ from consult.web.documents import DOCX_MIME, _is_clerk, _organization, _today, _
 
 @bp.route("/register", methods=["GET", "POST"])
 def register_page() -> ResponseReturnValue:
-    session = _writing() if request.method == "POST" else common.db()
+    session = _writing() if request.method == "POST" else scope.db()
     organization = _organization()
     assert organization.id is not None
     year = request.args.get("year", type=int) or _today().year
@@ -39,8 +40,8 @@ def register_page() -> ResponseReturnValue:
                 document = records.record_by_hand(
                     session,
                     organization,
-                    common.current_actor(),
-                    common.now(),
+                    scope.current_actor(),
+                    scope.now(),
                     doc_type=form.type.data or "",
                     issued_on=parse_day(form.issued_on.data),
                     subject=form.subject.data or "",
@@ -98,7 +99,7 @@ def register_check() -> ResponseReturnValue:
         year = _today().year
     if number is None or number < 1:
         return jsonify({"available": None, "message": ""})
-    taken = register.taken_by(common.db(), organization, doc_type, number, year)
+    taken = register.taken_by(scope.db(), organization, doc_type, number, year)
     return jsonify(
         {
             "available": taken is None,
@@ -120,7 +121,7 @@ def _half_year(today: date) -> tuple[date, date]:
 
 @bp.route("/documents/report")
 def report_page() -> ResponseReturnValue:
-    session, organization = common.db(), _organization()
+    session, organization = scope.db(), _organization()
     default_start, default_end = _half_year(_today())
     start = parse_day(request.args.get("from") or default_start.isoformat(), "from")
     end = parse_day(request.args.get("to") or default_end.isoformat(), "to")
@@ -128,7 +129,7 @@ def report_page() -> ResponseReturnValue:
         start, end = end, start
     period = periodic.Period(start, end)
     text = periodic.markdown(
-        periodic.context(session, organization, period, common.runtime().catalog)
+        periodic.context(session, organization, period, scope.runtime().catalog)
     )
     fmt = request.args.get("format")
     stem = f"bao-cao-{organization.code}-{start}-{end}"
@@ -157,7 +158,7 @@ def report_page() -> ResponseReturnValue:
 
 @bp.route("/register/disclosures")
 def disclosures_page() -> ResponseReturnValue:
-    session, organization = common.db(), _organization()
+    session, organization = scope.db(), _organization()
     today = _today()
     year = request.args.get("year", type=int) or today.year
     number = request.args.get("quarter", type=int) or disclosures.quarter_of(today)

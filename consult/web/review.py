@@ -32,7 +32,7 @@ from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, StringField, TextAreaField
 
-from consult import permissions
+from consult import permissions, scope
 from consult.calendar import dmy
 from consult.documents import synthesis as synthesis_docx
 from consult.errors import ConsultError, NotFound
@@ -88,11 +88,11 @@ _writing = common.start_writing
 
 
 def _consultation(consultation_id: int, capability: Can = Can.READ_STAFF_FILE) -> Consultation:
-    return consultations.for_staff(common.db(), consultation_id, common.current_actor(), capability)
+    return consultations.for_staff(scope.db(), consultation_id, scope.current_actor(), capability)
 
 
 def _uploads() -> Path:
-    return common.runtime().settings.instance_dir / "uploads"
+    return scope.runtime().settings.instance_dir / "uploads"
 
 
 def _filter(source: Any) -> comments.CommentFilter:
@@ -128,7 +128,7 @@ def _flash_error(exc: ConsultError) -> None:
 
 @bp.route("/<int:consultation_id>")
 def table(consultation_id: int) -> str:
-    session, actor, engine = common.db(), common.current_actor(), common.runtime().engine
+    session, actor, engine = scope.db(), scope.current_actor(), scope.runtime().engine
     item = _consultation(consultation_id)
     stage = engine.definition_of(session, item).stage(item.state)
     flt = _filter(request.args)
@@ -174,7 +174,7 @@ def table(consultation_id: int) -> str:
 @bp.route("/<int:consultation_id>/bulk", methods=["POST"])
 def bulk(consultation_id: int) -> Response:
     session = _writing()
-    now, actor, engine = common.now(), common.current_actor(), common.runtime().engine
+    now, actor, engine = scope.now(), scope.current_actor(), scope.runtime().engine
     _consultation(consultation_id)
     form = CsrfForm()
     shown = {k: request.form.get(f"f_{k}", "") for k in (*FILTER_ARGS, "page")}
@@ -222,8 +222,8 @@ def bulk(consultation_id: int) -> Response:
 
 @bp.route("/<int:consultation_id>/duplicates", methods=["GET", "POST"])
 def duplicates(consultation_id: int) -> Any:
-    session = _writing() if request.method == "POST" else common.db()
-    now, actor, engine = common.now(), common.current_actor(), common.runtime().engine
+    session = _writing() if request.method == "POST" else scope.db()
+    now, actor, engine = scope.now(), scope.current_actor(), scope.runtime().engine
     item = _consultation(consultation_id)
     form = CsrfForm()
     if request.method == "POST":
@@ -250,8 +250,8 @@ def duplicates(consultation_id: int) -> Any:
 
 @bp.route("/opinions/<int:comment_id>", methods=["GET", "POST"])
 def opinion(comment_id: int) -> Any:
-    session = _writing() if request.method == "POST" else common.db()
-    now, actor, engine = common.now(), common.current_actor(), common.runtime().engine
+    session = _writing() if request.method == "POST" else scope.db()
+    now, actor, engine = scope.now(), scope.current_actor(), scope.runtime().engine
     row = session.get(Comment, comment_id)
     if row is None:
         abort(404)
@@ -332,7 +332,7 @@ def opinion(comment_id: int) -> Any:
 
 @bp.route("/scans/<int:scan_id>")
 def scan(scan_id: int) -> Response:
-    path, media_type = scans.readable(common.db(), _uploads(), scan_id, common.current_actor())
+    path, media_type = scans.readable(scope.db(), _uploads(), scan_id, scope.current_actor())
     response = send_file(path, mimetype=media_type, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -356,8 +356,8 @@ def _draft_text(articles: list[consultations.ArticleView]) -> str:
 
 @bp.route("/<int:consultation_id>/revise", methods=["GET", "POST"])
 def revise(consultation_id: int) -> Any:
-    session = _writing() if request.method == "POST" else common.db()
-    now, actor = common.now(), common.current_actor()
+    session = _writing() if request.method == "POST" else scope.db()
+    now, actor = scope.now(), scope.current_actor()
     item = _consultation(consultation_id, Can.REVISE_DRAFT)
     form = ReviseForm()
     status = 200
@@ -390,7 +390,7 @@ def revise(consultation_id: int) -> Any:
 
 @bp.route("/<int:consultation_id>/compare")
 def compare(consultation_id: int) -> str:
-    session = common.db()
+    session = scope.db()
     item = _consultation(consultation_id)
     all_versions = revisions.versions(session, consultation_id)
     if not all_versions:
@@ -415,7 +415,7 @@ def compare(consultation_id: int) -> str:
 
 
 def _heading(item: Consultation, report: Any) -> synthesis_docx.Heading:
-    session = common.db()
+    session = scope.db()
     organization = session.get(Organization, item.organization_id)
     assert organization is not None
     document = synthesis.document_of(session, report) if report else None
@@ -426,7 +426,7 @@ def _heading(item: Consultation, report: Any) -> synthesis_docx.Heading:
         place_name=organization.place_name,
         number=document.number if document else None,
         issued_on=document.issued_on if document else None,
-        year=common.runtime().calendar.local_date(common.now()).year,
+        year=scope.runtime().calendar.local_date(scope.now()).year,
         signer_title=document.signer_title if document else "",
         signer_name=document.signer_name if document else "",
         approved=document is not None,
@@ -435,7 +435,7 @@ def _heading(item: Consultation, report: Any) -> synthesis_docx.Heading:
 
 @bp.route("/<int:consultation_id>/report")
 def report(consultation_id: int) -> str:
-    session, actor = common.db(), common.current_actor()
+    session, actor = scope.db(), scope.current_actor()
     item = _consultation(consultation_id)
     current = synthesis.current(session, consultation_id)
     stale = (
@@ -462,7 +462,7 @@ def report(consultation_id: int) -> str:
 @bp.route("/<int:consultation_id>/report/<step>", methods=["POST"])
 def report_step(consultation_id: int, step: str) -> Response:
     session = _writing()
-    now, actor, runtime = common.now(), common.current_actor(), common.runtime()
+    now, actor, runtime = scope.now(), scope.current_actor(), scope.runtime()
     item = _consultation(consultation_id)
     if not CsrfForm().validate_on_submit():
         abort(400)
@@ -505,7 +505,7 @@ def _docx_response(item: Consultation, figures: dict[str, Any], report: Any) -> 
 
 @bp.route("/<int:consultation_id>/report.docx")
 def report_docx(consultation_id: int) -> Response:
-    session = common.db()
+    session = scope.db()
     item = _consultation(consultation_id)
     current = synthesis.current(session, consultation_id)
     figures = current.figures if current else synthesis.compute(session, item)
@@ -526,13 +526,13 @@ def _export(item: Consultation, fmt: str, *, public: bool) -> Response:
         abort(404)
     out = io.BytesIO()
     assert item.id is not None
-    exports.export(common.db(), item.id, fmt, out, public=public, title=item.title)
+    exports.export(scope.db(), item.id, fmt, out, public=public, title=item.title)
     out.seek(0)
     return send_file(
         out,
         mimetype=MEDIA_TYPES[fmt],
         as_attachment=True,
-        download_name=exports.filename(item.id, fmt, public=public, now=common.now()),
+        download_name=exports.filename(item.id, fmt, public=public, now=scope.now()),
     )
 
 
@@ -546,7 +546,7 @@ def export(consultation_id: int, fmt: str) -> Response:
 
 
 def _published(consultation_id: int) -> tuple[Consultation, Any]:
-    session = common.db()
+    session = scope.db()
     item = session.get(Consultation, consultation_id)
     if item is None or not consultations.is_public(item):
         abort(404)
@@ -556,7 +556,7 @@ def _published(consultation_id: int) -> tuple[Consultation, Any]:
 @public_bp.route("/consultations/<int:consultation_id>/synthesis")
 def public_report(consultation_id: int) -> str:
     item, current = _published(consultation_id)
-    session = common.db()
+    session = scope.db()
     return render_template(
         "review/public_report.html",
         consultation=item,
@@ -581,7 +581,7 @@ def public_export(consultation_id: int, fmt: str) -> Response:
 
 def published_synthesis(consultation_id: int) -> dict[str, Any] | None:
     """For the public consultation page: the published report and where it is posted."""
-    session = common.db()
+    session = scope.db()
     current = synthesis.current(session, consultation_id)
     if current is None or current.status != "published":
         return None

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from consult import permissions
+from consult import permissions, scope
 from consult.actor import Actor
 from consult.errors import ConsultError, Forbidden, Invalid, NotAllowedNow, NotFound
 from consult.i18n import _
@@ -50,7 +50,7 @@ _writing = common.start_writing
 def _consultation(
     actor: Actor, consultation_id: int, capability: Can = Can.READ_STAFF_FILE
 ) -> Consultation:
-    return consultations.for_staff(common.db(), consultation_id, actor, capability)
+    return consultations.for_staff(scope.db(), consultation_id, actor, capability)
 
 
 def _stages(definition: Definition, state: str) -> list[dict[str, Any]]:
@@ -71,8 +71,8 @@ def _stages(definition: Definition, state: str) -> list[dict[str, Any]]:
 
 @bp.route("/")
 def dashboard() -> str:
-    session, now, actor = common.db(), common.now(), common.current_actor()
-    engine = common.runtime().engine
+    session, now, actor = scope.db(), scope.now(), scope.current_actor()
+    engine = scope.runtime().engine
     groups: dict[str, dict[str, Any]] = {}
     for organization_id in actor.roles_by_org:
         for item in consultations.listing(session, organization_id=organization_id):
@@ -114,7 +114,7 @@ def dashboard() -> str:
 
 def _publication_due(session: Any, consultation_id: int, now: Any) -> dict[str, Any] | None:
     """An issued decision not yet published: its deadline (5 working days, Art. 12(3))."""
-    calendar = common.runtime().calendar
+    calendar = scope.runtime().calendar
     for document in consultations.documents(session, consultation_id, published_only=False):
         if document.type in notifications.PUBLISHED_TYPES and document.published_on is None:
             return {
@@ -129,10 +129,10 @@ def _publication_due(session: Any, consultation_id: int, now: Any) -> dict[str, 
 def mark_notices_read() -> Any:
     """Mark some of the user's own notices read (the form sends their ids)."""
     session = _writing()
-    actor = common.current_actor()
+    actor = scope.current_actor()
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
     if actor.user_id is not None:
-        notifications.mark_read(session, actor.user_id, ids, common.now())
+        notifications.mark_read(session, actor.user_id, ids, scope.now())
         common.commit()
     return redirect(safe_next(request.form.get("next"), url_for("staff.dashboard")))
 
@@ -140,7 +140,7 @@ def mark_notices_read() -> Any:
 @bp.route("/notifications", methods=["GET", "POST"])
 def notification_settings() -> Any:
     """Each user chooses which notices they receive, by e-mail and on the dashboard."""
-    actor = common.current_actor()
+    actor = scope.current_actor()
     assert actor.user_id is not None
     if request.method == "POST":
         session = _writing()
@@ -157,7 +157,7 @@ def notification_settings() -> Any:
         return redirect(url_for("staff.notification_settings"))
     return render_template(
         "staff/notification_settings.html",
-        preferences=notifications.preferences(common.db(), actor.user_id),
+        preferences=notifications.preferences(scope.db(), actor.user_id),
         titles=notifications.KIND_TITLES,
     )
 
@@ -167,8 +167,8 @@ def notification_settings() -> Any:
 
 @bp.route("/consultations/<int:consultation_id>")
 def consultation(consultation_id: int) -> str:
-    session, now, actor = common.db(), common.now(), common.current_actor()
-    engine = common.runtime().engine
+    session, now, actor = scope.db(), scope.now(), scope.current_actor()
+    engine = scope.runtime().engine
     item = _consultation(actor, consultation_id)
     definition = engine.definition_of(session, item)
     stage = definition.stage(item.state)
@@ -210,8 +210,8 @@ def _option(
     definition: Definition, consultation: Consultation, actor: Actor, action_name: str
 ) -> ActionOption:
     """The actor's option for ``action_name`` now, or the error saying why there is none."""
-    session, now = common.db(), common.now()
-    engine = common.runtime().engine
+    session, now = scope.db(), scope.now()
+    engine = scope.runtime().engine
     for option in engine.options(session, consultation, actor, now):
         if option.action.name == action_name:
             return option
@@ -254,8 +254,8 @@ def _apply_errors(form: FlaskForm, exc: ConsultError, action: Action | None = No
 
 @bp.route("/consultations/<int:consultation_id>/actions/<action_name>", methods=["GET", "POST"])
 def action(consultation_id: int, action_name: str) -> Any:
-    session = _writing() if request.method == "POST" else common.db()
-    now, actor, engine = common.now(), common.current_actor(), common.runtime().engine
+    session = _writing() if request.method == "POST" else scope.db()
+    now, actor, engine = scope.now(), scope.current_actor(), scope.runtime().engine
     item = _consultation(actor, consultation_id)
     definition = engine.definition_of(session, item)
     option = _option(definition, item, actor, action_name)
@@ -298,8 +298,8 @@ def action(consultation_id: int, action_name: str) -> Any:
 
 @bp.route("/consultations/new", methods=["GET", "POST"])
 def new_consultation() -> Any:
-    session = _writing() if request.method == "POST" else common.db()
-    now, actor, runtime = common.now(), common.current_actor(), common.runtime()
+    session = _writing() if request.method == "POST" else scope.db()
+    now, actor, runtime = scope.now(), scope.current_actor(), scope.runtime()
     drafting = permissions.organizations_where(actor, Can.START_CONSULTATION)
     if not drafting:
         raise Forbidden(str(permissions.REFUSALS[Can.START_CONSULTATION]))
@@ -362,7 +362,7 @@ def _filter_from_args() -> comments.CommentFilter:
 
 @bp.route("/consultations/<int:consultation_id>/comments")
 def comment_list(consultation_id: int) -> str:
-    session, actor, engine = common.db(), common.current_actor(), common.runtime().engine
+    session, actor, engine = scope.db(), scope.current_actor(), scope.runtime().engine
     item = _consultation(actor, consultation_id)
     stage = engine.definition_of(session, item).stage(item.state)
     flt = _filter_from_args()
@@ -410,8 +410,8 @@ def comment_list(consultation_id: int) -> str:
 
 @bp.route("/comments/<int:comment_id>/review", methods=["GET", "POST"])
 def review(comment_id: int) -> Any:
-    session = _writing() if request.method == "POST" else common.db()
-    now, actor, engine = common.now(), common.current_actor(), common.runtime().engine
+    session = _writing() if request.method == "POST" else scope.db()
+    now, actor, engine = scope.now(), scope.current_actor(), scope.runtime().engine
     row = session.get(Comment, comment_id)
     if row is None:
         abort(404)
@@ -472,7 +472,7 @@ def review(comment_id: int) -> Any:
 def _received_at(text: str) -> datetime:
     """The instant an offline opinion counts from: now if received today, else the end of
     that day (Vietnam time), so the window check uses the day it was actually received."""
-    runtime, now = common.runtime(), common.now()
+    runtime, now = scope.runtime(), scope.now()
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
@@ -489,8 +489,8 @@ def _received_at(text: str) -> datetime:
 
 @bp.route("/consultations/<int:consultation_id>/opinions/new", methods=["GET", "POST"])
 def enter_opinion(consultation_id: int) -> Any:
-    session = _writing() if request.method == "POST" else common.db()
-    now, actor, runtime = common.now(), common.current_actor(), common.runtime()
+    session = _writing() if request.method == "POST" else scope.db()
+    now, actor, runtime = scope.now(), scope.current_actor(), scope.runtime()
     item = _consultation(actor, consultation_id, Can.ENTER_OPINIONS)
     articles = consultations.articles(session, consultation_id)
     form = OfflineOpinionForm()

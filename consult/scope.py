@@ -1,0 +1,109 @@
+"""What every request shares, pages and API alike: the runtime, the request's database session,
+the clock, the acting user, the sending client's keyed hash, and the one way a request writes
+(:func:`writing`).
+
+One session per request, closed at teardown. Neither the web pages nor the API know how the
+other reads its user: the API puts the token's actor in ``g.api_actor``, the pages log in
+through Flask-Login; :func:`current_actor` answers for both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from flask import Flask, current_app, g, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from sqlmodel import Session
+
+from consult.actor import CITIZEN, Actor
+from consult.db import as_writer
+from consult.runtime import Runtime
+from consult.services import users
+
+
+def runtime() -> Runtime:
+    rt = current_app.extensions["consult"]
+    assert isinstance(rt, Runtime)
+    return rt
+
+
+def db() -> Session:
+    if "db_session" not in g:
+        g.db_session = Session(runtime().db, expire_on_commit=False)
+    session: Session = g.db_session
+    return session
+
+
+def now() -> datetime:
+    """The request's instant: read once, so every rule of one request sees the same moment."""
+    if "now" not in g:
+        g.now = runtime().now()
+    value: datetime = g.now
+    return value
+
+
+def current_actor() -> Actor:
+    """The token holder (API), the logged-in staff member (pages), else a citizen."""
+    if "api_actor" in g:
+        actor: Actor = g.api_actor
+        return actor
+    if "web_actor" not in g:
+        g.web_actor = (
+            users.actor_for(db(), current_user.user) if current_user.is_authenticated else CITIZEN
+        )
+    web_actor: Actor = g.web_actor
+    return web_actor
+
+
+def client_key() -> str:
+    """Who sent the request, as a keyed hash only: the raw address is never stored. The key
+    mixes the secret key, the day, the client address and its user agent, so the hash cannot
+    be reversed into an address without the secret, and it changes every day."""
+    day = now().date().isoformat()
+    material = "\x1f".join((day, get_remote_address() or "", request.headers.get("User-Agent", "")))
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(secret, material.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@contextmanager
+def writing(*, lock_now: bool = True) -> Iterator[Session]:
+    """The request's unit of work that writes: commits when the block ends, rolls back on any
+    error (which goes on to the caller or the app's error handler), so nothing is left
+    half-written.
+
+    Whatever the request read before (the login, the token) is ended first. On SQLite the write
+    lock is taken now, so concurrent writers queue instead of failing half-way; a service that
+    reads a lot before its few writes (the citizens' intake) passes ``lock_now=False`` and
+    takes the lock itself just before writing (:func:`consult.db.as_writer`).
+    """
+    session = db()
+    if lock_now:
+        as_writer(session)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def rollback() -> None:
+    """Undo what the request wrote (an error answer is on its way)."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
+def _close_session(_exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(_close_session)
