@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres lint install install-dev translations chromium clean a11y bench-intake
+.PHONY: run test test-postgres lint install install-dev translations chromium clean a11y bench-intake messages
 
 run: install translations
 	$(BIN)/consult init-db
@@ -60,3 +60,14 @@ bench-intake: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+
+# Refresh the catalogs after changing messages: new ids appear untranslated in
+# translations/vi/LC_MESSAGES/messages.po (no file locations, sorted, so merges stay small).
+messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k lazy -k lazy_gettext --no-location --sort-output \
+	  -o $(VENV)/messages.pot . >/dev/null
+	for lang in vi en; do \
+	  msgmerge --quiet --no-location --no-fuzzy-matching --sort-output --no-wrap \
+	    -U --backup=none translations/$$lang/LC_MESSAGES/messages.po $(VENV)/messages.pot; \
+	done
+	msgattrib --untranslated --no-obsolete translations/vi/LC_MESSAGES/messages.po
