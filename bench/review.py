@@ -41,7 +41,7 @@ from consult.demo import load_commune
 from consult.migrate import upgrade
 from consult.models import Comment, Consultation
 from consult.services import exports, synthesis
-from consult.services.comments import new_receipt
+from consult.services.intake import new_receipt
 from consult.services.users import actor_for
 from consult.text import fold
 from consult.workflow.engine import ArticleInput

@@ -50,6 +50,11 @@ class Settings:
             return None
         return Path(self.database_url[len(prefix) :])
 
+    @property
+    def uploads_dir(self) -> Path:
+        """Where scans of paper opinions are kept (staff only)."""
+        return self.instance_dir / "uploads"
+
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **overrides)
 

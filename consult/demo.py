@@ -27,7 +27,7 @@ from consult.models import (
     User,
 )
 from consult.runtime import Runtime
-from consult.services import comments, users
+from consult.services import intake, users
 from consult.workflow.engine import ArticleInput
 
 DEMO_DIR = ROOT / "config" / "demo"
@@ -199,7 +199,7 @@ def _open_consultation(
             Consultation.title == spec["title"], col(Consultation.state) == "consulting"
         )
     ).first()
-    if open_now is not None and comments.check_open_or_none(session, open_now, now):
+    if open_now is not None and intake.check_open_or_none(session, open_now, now):
         return []
     drafter = _drafter(session, data)
     consultation = runtime.engine.start(
@@ -217,7 +217,7 @@ def _open_consultation(
     runtime.engine.take(session, consultation.id, "start_posting", drafter, {}, now)
     for opinion in spec["opinions"]:
         entered_by = drafter if opinion.get("channel", "online") != "online" else None
-        comments.submit(
-            session, consultation.id, comments.CommentInput(**opinion), now, entered_by=entered_by
+        intake.submit(
+            session, consultation.id, intake.CommentInput(**opinion), now, entered_by=entered_by
         )
     return [f"{spec['title']} (đang lấy ý kiến)"]

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine as DbEngine
 
+from consult import services  # noqa: F401  (registers the services' workflow steps)
 from consult.calendar import LegalCalendar, use_zone
 from consult.clock import utcnow
 from consult.config import Settings

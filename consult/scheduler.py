@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from consult.db import write_session
 from consult.runtime import Runtime
 from consult.services import notifications, receipt_notices, resubmissions
-from consult.workflow.engine import Transition
+from consult.workflow.reconcile import Transition
 
 log = logging.getLogger("consult.scheduler")
 JOB_ID = "consult-reconcile"

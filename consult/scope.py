@@ -13,7 +13,7 @@ import hashlib
 import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, current_app, g, request
 from flask_limiter.util import get_remote_address
@@ -45,6 +45,11 @@ def now() -> datetime:
         g.now = runtime().now()
     value: datetime = g.now
     return value
+
+
+def today() -> date:
+    """The request's calendar day, in the installation's zone."""
+    return runtime().calendar.local_date(now())
 
 
 def current_actor() -> Actor:

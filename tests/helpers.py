@@ -69,8 +69,8 @@ def take(
 
 
 def csrf(client: FlaskClient, path: str) -> str:
-    """The CSRF token of the form on ``path``."""
-    response = client.get(path)
+    """The CSRF token of the form on ``path`` (or on the page it has moved to)."""
+    response = client.get(path, follow_redirects=True)
     assert response.status_code == 200, (path, response.status_code)
     found = TOKEN.search(response.get_data(as_text=True))
     assert found, f"no CSRF token on {path}"

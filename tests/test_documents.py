@@ -16,7 +16,8 @@ from consult.errors import Forbidden, Invalid, NotAllowedNow
 from consult.ledger import register
 from consult.models import Comment, Consultation, Document, Organization
 from consult.runtime import Runtime
-from consult.services import comments
+from consult.services import intake
+from consult.services import review as reviewing
 from tests.conftest import ON_POSTGRES, Clock
 from tests.helpers import actor, start, take
 
@@ -64,10 +65,10 @@ def _run_consultation(core: Runtime, commune: Organization, clock: Clock) -> int
             ("Cần ghi rõ ngày kết thúc niêm yết.", "paper", "2"),
             ("Nhất trí với toàn bộ dự thảo.", "front", None),
         ):
-            comments.submit(
+            intake.submit(
                 session,
                 consultation_id,
-                comments.CommentInput(body=body, channel=channel, article=article, represents=1),
+                intake.CommentInput(body=body, channel=channel, article=article, represents=1),
                 clock(),
                 entered_by=actor(session, "tuphap") if channel != "online" else None,
             )
@@ -80,7 +81,7 @@ def _run_consultation(core: Runtime, commune: Organization, clock: Clock) -> int
             ("accepted", "", "Ghi nhận sự đồng thuận."),
         )
         for row, (disposition, reason, response) in zip(rows, answers, strict=True):
-            comments.review(
+            reviewing.review(
                 session,
                 core.engine,
                 row.id,

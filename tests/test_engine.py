@@ -13,8 +13,9 @@ from consult.errors import Conflict, Forbidden, Invalid, NotAllowedNow, NotFound
 from consult.ledger import audit
 from consult.models import AuditEvent, Consultation, Document, Organization, Window
 from consult.runtime import Runtime
-from consult.services import comments
-from consult.services.comments import CommentInput
+from consult.services import intake, opinions
+from consult.services import review as reviewing
+from consult.services.intake import CommentInput
 from tests.conftest import Clock
 from tests.helpers import actor, start, take
 
@@ -32,7 +33,7 @@ def comment(
     article: str | None = "2",
 ) -> str:
     with write_session(runtime.db) as session:
-        return comments.submit(
+        return intake.submit(
             session, consultation_id, CommentInput(body=body, article=article), runtime.now()
         ).receipt
 
@@ -132,7 +133,7 @@ def test_a_late_comment_is_refused_with_no_scheduler_running(
     with pytest.raises(NotAllowedNow, match="24:00 ngày 21/03/2024"):
         comment(core, cid, "Muộn một giây.")
     with Session(core.db) as session:
-        assert comments.count(session, cid) == 2
+        assert opinions.count(session, cid) == 2
         assert session.get(Consultation, cid).state == "consulting"  # no one has closed it
 
 
@@ -160,9 +161,9 @@ def test_synthesis_needs_a_disposition_for_every_opinion(
     with pytest.raises(NotAllowedNow, match="1 opinion"):
         take(core, cid, "submit_synthesis", "mttq")
     with write_session(core.db) as session:
-        found = comments.by_receipt(session, receipt)
+        found = intake.by_receipt(session, receipt)
         with pytest.raises(Invalid) as caught:
-            comments.review(
+            reviewing.review(
                 session,
                 core.engine,
                 found.id,
@@ -171,7 +172,7 @@ def test_synthesis_needs_a_disposition_for_every_opinion(
                 disposition="not_accepted",
             )
         assert "reason" in caught.value.fields
-        comments.review(
+        reviewing.review(
             session,
             core.engine,
             found.id,
@@ -185,7 +186,7 @@ def test_synthesis_needs_a_disposition_for_every_opinion(
     assert [d.symbol for d in ctx.documents] == ["02/QĐ-UBND"]
     assert ctx.documents[0].signer_name == "Trần Văn Bình"
     with write_session(core.db) as session, pytest.raises(NotAllowedNow, match="synthesis"):
-        comments.review(
+        reviewing.review(
             session,
             core.engine,
             found.id,

@@ -20,8 +20,8 @@ from consult import demo
 from consult.models import Comment, Organization, ReceiptSubscription
 from consult.runtime import Runtime
 from consult.scheduler import tick
-from consult.services import comments, receipt_notices
-from consult.services.comments import CommentInput
+from consult.services import intake, receipt_notices
+from consult.services.intake import CommentInput
 from tests.conftest import Clock
 from tests.helpers import start, take
 from tests.test_notifications import SmtpServer
@@ -149,8 +149,8 @@ def test_the_same_opinion_sent_at_once_from_several_connections_is_stored_once(
 ) -> None:
     opinion = CommentInput(body="Gửi lại vì mạng chậm.", article="3", client="same-phone")
 
-    def send(_n: int) -> comments.Stored:
-        return comments.receive(runtime.db, open_id, opinion, runtime.now())
+    def send(_n: int) -> intake.Stored:
+        return intake.receive(runtime.db, open_id, opinion, runtime.now())
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         stored = list(pool.map(send, range(8)))
@@ -162,9 +162,9 @@ def test_a_receipt_code_already_given_is_drawn_again(
     runtime: Runtime, open_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     codes = iter(["K7QM-4XPA", "K7QM-4XPA", "H3NV-8TRE"])
-    monkeypatch.setattr(comments, "new_receipt", lambda: next(codes))
-    first = comments.receive(runtime.db, open_id, CommentInput(body="Một"), runtime.now())
-    second = comments.receive(runtime.db, open_id, CommentInput(body="Hai"), runtime.now())
+    monkeypatch.setattr(intake, "new_receipt", lambda: next(codes))
+    first = intake.receive(runtime.db, open_id, CommentInput(body="Một"), runtime.now())
+    second = intake.receive(runtime.db, open_id, CommentInput(body="Hai"), runtime.now())
     assert (first.receipt, second.receipt) == ("K7QM-4XPA", "H3NV-8TRE")
     assert sorted(c.body for c in comments_of(runtime, open_id)) == ["Hai", "Một"]
 

@@ -23,7 +23,8 @@ from consult.db import write_session
 from consult.errors import Forbidden, Invalid, NotAllowedNow
 from consult.models import Comment, Document, Organization, PostingRecord
 from consult.runtime import Runtime
-from consult.services import campaigns, comments, revisions, scans, synthesis
+from consult.services import campaigns, intake, revisions, scans, synthesis
+from consult.services import review as reviewing
 from consult.services import review as workbench
 from consult.workflow.engine import ArticleInput
 from tests import helpers
@@ -57,10 +58,10 @@ def opened(runtime: Runtime, commune: Organization) -> int:
 def submit(runtime: Runtime, consultation_id: int, **fields: Any) -> Comment:
     offline = fields.get("channel", "online") != "online"
     with write_session(runtime.db) as session:
-        stored = comments.submit(
+        stored = intake.submit(
             session,
             consultation_id,
-            comments.CommentInput(**fields),
+            intake.CommentInput(**fields),
             runtime.now(),
             entered_by=actor(session, "mttq") if offline else None,
         )
@@ -149,9 +150,10 @@ def test_report_counts_equal_the_data_of_a_generated_consultation(
             people[k] += m["represents"]
         return {k: (opinions[k], people[k]) for k in opinions}
 
-    with write_session(runtime.db) as session:
-        item = runtime.engine.get(session, consultation_id)
-        report = synthesis.generate(session, item, actor(session, "mttq"), runtime.now())
+    take(runtime, consultation_id, "generate_synthesis", "mttq")
+    with Session(runtime.db) as session:
+        report = synthesis.current(session, consultation_id)
+        assert report is not None
         figures = report.figures
 
     def seen(key: str) -> dict[str, tuple[int, int]]:
@@ -377,11 +379,9 @@ def test_signer_approves_the_report_then_the_clerk_posts_it_for_30_days(
     first = submit(runtime, consultation_id, body="Ý kiến thứ nhất", author_name="Phạm Thị Hoa")
     assert first.id is not None
     dispose(runtime, consultation_id, [first.id], disposition="accepted", response="Đã tiếp thu.")
-    with write_session(runtime.db) as session:
-        item = runtime.engine.get(session, consultation_id)
-        synthesis.generate(session, item, actor(session, "mttq"), runtime.now())
-        with pytest.raises(NotAllowedNow):  # the window is still open
-            synthesis.approve(session, item, actor(session, "chutich"), runtime.now(), date.today())
+    take(runtime, consultation_id, "generate_synthesis", "mttq")
+    with pytest.raises(NotAllowedNow):  # the window is still open
+        take(runtime, consultation_id, "approve_synthesis", "chutich")
     close_window(runtime, clock, consultation_id)
     second = submit(
         runtime, consultation_id, body="x", channel="paper", received_at=clock() - timedelta(days=2)
@@ -410,7 +410,7 @@ def test_signer_approves_the_report_then_the_clerk_posts_it_for_30_days(
         assert re.fullmatch(r"\d{2,}/BC-UBND", document.symbol)
     # Dispositions are final once approved, through the API too.
     with write_session(runtime.db) as session, pytest.raises(NotAllowedNow):
-        comments.review(
+        reviewing.review(
             session,
             runtime.engine,
             first.id,

@@ -19,7 +19,7 @@ from consult.db import write_session
 from consult.ledger import audit
 from consult.models import Organization
 from consult.runtime import Runtime
-from consult.services import comments
+from consult.services import intake
 from tests import browser as shared
 from tests.conftest import PASSWORD, Clock
 from tests.helpers import start, take
@@ -52,10 +52,10 @@ def seed(runtime: Runtime, commune: Organization) -> tuple[int, str]:
     receipts = []
     with write_session(runtime.db) as session:
         for body, article, name in texts:
-            stored = comments.submit(
+            stored = intake.submit(
                 session,
                 consultation_id,
-                comments.CommentInput(body=body, article=article, author_name=name),
+                intake.CommentInput(body=body, article=article, author_name=name),
                 runtime.now(),
             )
             receipts.append(stored.receipt)

@@ -170,7 +170,7 @@ def test_anonymous_opinion_is_marked_for_staff_and_no_name_is_ever_public(
         contact="hung@example.vn",
     )
     login(client, "mttq")
-    listing = text(client.get(f"/staff/consultations/{open_id}/comments"))
+    listing = text(client.get(f"/staff/consultations/{open_id}/comments", follow_redirects=True))
     assert "Ẩn danh" in listing
     assert "Lê Văn Hùng" in listing and "hung@example.vn" in listing
 
@@ -229,7 +229,9 @@ def test_user_text_is_escaped_everywhere(
     assert "<script>alert(1)" not in receipt
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>" in receipt
     login(client, "mttq")
-    listing = client.get(f"/staff/consultations/{open_id}/comments").get_data(as_text=True)
+    listing = client.get(
+        f"/staff/consultations/{open_id}/comments", follow_redirects=True
+    ).get_data(as_text=True)
     assert "<script>alert(1)" not in listing and "&lt;script&gt;" in listing
     assert "<b>Kẻ xấu</b>" not in listing and "&lt;b&gt;Kẻ xấu&lt;/b&gt;" in listing
 
@@ -409,7 +411,9 @@ def test_reviewer_gives_a_disposition_that_the_citizen_sees(
     _status, code = comment(client, open_id, "Nên niêm yết cả ở chợ.", article="3")
     [row] = comments_of(runtime, open_id)
     login(client, "mttq")
-    listing = client.get(f"/staff/consultations/{open_id}/comments?article=3")
+    listing = client.get(
+        f"/staff/consultations/{open_id}/comments?article=3", follow_redirects=True
+    )
     assert "Nên niêm yết cả ở chợ." in text(listing)
     assert f'action="/staff/comments/{row.id}/review"' in listing.get_data(as_text=True)
 
@@ -447,9 +451,15 @@ def test_filters_find_opinions_without_diacritics(
     comment(client, open_id, "Công khai danh sách hộ nghèo.", article="3", locality="Thôn Bản Ven")
     comment(client, open_id, "Ý kiến khác.", article="1")
     login(client, "hdnd")  # the People's Council reads opinions
-    found = text(client.get(f"/staff/consultations/{open_id}/comments?q=cong+khai"))
+    found = text(
+        client.get(f"/staff/consultations/{open_id}/comments?q=cong+khai", follow_redirects=True)
+    )
     assert "Công khai danh sách hộ nghèo." in found and "Ý kiến khác." not in found
-    by_village = text(client.get(f"/staff/consultations/{open_id}/comments?locality=Thôn+Bản+Ven"))
+    by_village = text(
+        client.get(
+            f"/staff/consultations/{open_id}/comments?locality=Thôn+Bản+Ven", follow_redirects=True
+        )
+    )
     assert "Tìm thấy 1 ý kiến" in by_village
     assert "Xử lý ý kiến" not in by_village  # the council does not review
 

@@ -21,7 +21,8 @@ from consult.api.schemas import (
 )
 from consult.extensions import limiter
 from consult.permissions import Can
-from consult.services import comments
+from consult.services import intake, opinions
+from consult.services import review as reviewing
 
 COMMENT_IN = CommentIn()
 RECEIPT_OUT = ReceiptOut()
@@ -41,10 +42,10 @@ RECEIPT_OUT = ReceiptOut()
 )
 def comment_create(id: int) -> ResponseReturnValue:
     data = load(COMMENT_IN, json_body())
-    stored = comments.receive(
+    stored = intake.receive(
         scope.runtime().db,
         id,
-        comments.CommentInput(
+        intake.CommentInput(
             body=data["body"],
             author_name=data["author_name"],
             locality=data["locality"],
@@ -78,7 +79,7 @@ def comment_create(id: int) -> ResponseReturnValue:
 )
 def receipt(receipt: str) -> ResponseReturnValue:
     session = scope.db()
-    found = comments.by_receipt(session, receipt)
+    found = intake.by_receipt(session, receipt)
     return jsonify(ReceiptStatusOut().dump(present.receipt_status(session, found)))
 
 
@@ -96,10 +97,10 @@ def comment_list(id: int) -> ResponseReturnValue:
     session, actor = scope.db(), scope.current_actor()
     item = scope.runtime().engine.get(session, id)
     permissions.require_on(actor, Can.READ_PERSONAL_DATA, item)
-    flt = comments.CommentFilter(
+    flt = opinions.CommentFilter(
         **{k: query[k] for k in ("disposition", "article", "locality", "channel", "q")}
     )
-    rows, total = comments.search(session, id, flt, page=query["page"], per_page=query["per_page"])
+    rows, total = opinions.search(session, id, flt, page=query["page"], per_page=query["per_page"])
     numbers = present.article_numbers(session, id)
     return jsonify(
         CommentPageOut().dump(
@@ -127,7 +128,7 @@ def comment_list(id: int) -> ResponseReturnValue:
 def comment_review(id: int) -> ResponseReturnValue:
     data = load(ReviewIn(), json_body())
     session, runtime = writing(), scope.runtime()
-    reviewed = comments.review(
+    reviewed = reviewing.review(
         session,
         runtime.engine,
         id,

@@ -21,7 +21,7 @@ from consult.errors import NotFound
 from consult.i18n import _, current_language
 from consult.models import Article, Comment, Consultation, Document, Window
 from consult.permissions import Can
-from consult.services import comments, consultations
+from consult.services import consultations, intake, opinions
 from consult.workflow.definition import Action, Definition, PayloadField
 from consult.workflow.engine import Engine
 
@@ -97,10 +97,10 @@ def summary(
         "summary": consultation.summary,
         "state": consultation.state,
         "stage_title": definition.stage(consultation.state).title,
-        "window": window(comments.comment_window(session, consultation.id)),
-        "accepts_comments": comments.check_open_or_none(session, consultation, now) is not None,
+        "window": window(intake.comment_window(session, consultation.id)),
+        "accepts_comments": intake.check_open_or_none(session, consultation, now) is not None,
         "comment_count": (
-            comment_count if comment_count is not None else comments.count(session, consultation.id)
+            comment_count if comment_count is not None else opinions.count(session, consultation.id)
         ),
         "version": consultation.version,
     }
@@ -238,7 +238,7 @@ def receipt_status(session: Session, item: Comment) -> dict[str, Any]:
         "article": number,
         "body": item.body,
         "received_at": item.received_at,
-        "status": comments.status_of(item),
+        "status": intake.status_of(item),
         "disposition": item.disposition,
         "reason": item.reason,
         "response": item.response,

@@ -52,6 +52,8 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
 }
 """Who receives each kind (Nơi nhận), before the records office's "Lưu: VT, TP."."""
 
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 
 @dataclass(frozen=True)
 class Generated:

@@ -75,6 +75,9 @@ def store(
     publish: bool = True,
 ) -> SignedCopy:
     require_clerk(actor, document.organization_id)
+    if not data and not original_name:
+        message = _("Choose the PDF file to upload.")
+        raise Invalid(message, fields={"file": message})
     check_pdf(data)
     digest = hashlib.sha256(data).hexdigest()
     relative = UPLOADS / f"{digest}.pdf"

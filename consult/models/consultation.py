@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from consult.models.base import instant
+from consult.models.base import instant, json_column
 
 
 class Consultation(SQLModel, table=True):
@@ -27,6 +27,9 @@ class Consultation(SQLModel, table=True):
     updated_at: datetime = instant()
     synthesis_summary: str = ""
     """The reviewer's summary when submitting the synthesis (tổng hợp, tiếp thu, giải trình)."""
+    tracks: dict[str, str] = json_column(default_factory=dict)
+    """The state of each of the definition's tracks that has moved (the synthesis report…);
+    a track not named is in its initial state. Written only by the engine's compare-and-set."""
 
 
 class WorkflowSnapshot(SQLModel, table=True):

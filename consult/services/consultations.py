@@ -105,6 +105,16 @@ def articles(
     ]
 
 
+def chapters(articles: list[ArticleView]) -> list[tuple[str, list[ArticleView]]]:
+    """Consecutive articles grouped under their chapter, in the draft's order."""
+    grouped: list[tuple[str, list[ArticleView]]] = []
+    for article in articles:
+        if not grouped or grouped[-1][0] != article.chapter:
+            grouped.append((article.chapter, []))
+        grouped[-1][1].append(article)
+    return grouped
+
+
 def documents(session: Session, consultation_id: int, *, published_only: bool) -> list[Document]:
     query = select(Document).where(Document.consultation_id == consultation_id)
     if published_only:

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
 
-from consult.errors import NotFound
+from consult import permissions
+from consult.actor import Actor
+from consult.errors import Forbidden, NotFound
 from consult.i18n import _
-from consult.models import Locality, Organization, PostingPlace
-
-
-def posting_place_names(organization: Organization) -> list[str]:
-    session = object_session(organization)
-    assert isinstance(session, Session)
-    query = (
-        select(PostingPlace.name)
-        .where(PostingPlace.organization_id == organization.id)
-        .order_by(col(PostingPlace.position), col(PostingPlace.id))
-    )
-    return list(session.exec(query))
+from consult.models import Locality, Organization
+from consult.permissions import Can
 
 
 def locality_names(session: Session, organization_id: int) -> list[str]:
@@ -28,6 +19,16 @@ def locality_names(session: Session, organization_id: int) -> list[str]:
         .order_by(col(Locality.position), col(Locality.id))
     )
     return list(session.exec(query))
+
+
+def for_staff(session: Session, actor: Actor, code: str | None = None) -> Organization:
+    """The organization where ``actor`` works (``code`` picks one when there are several):
+    :class:`~consult.errors.Forbidden` when they work in none, or not in that one."""
+    for organization_id in permissions.organizations_where(actor, Can.READ_STAFF_FILE):
+        organization = session.get(Organization, organization_id)
+        if organization is not None and (not code or organization.code == code):
+            return organization
+    raise Forbidden(_("Your role does not give access to this register."))
 
 
 def by_code(session: Session, code: str | None) -> Organization:

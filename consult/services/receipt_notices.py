@@ -30,7 +30,7 @@ from consult.models import Comment, Consultation, ReceiptSubscription
 from consult.services.notifications import MAX_ATTEMPTS, RETRY_DELAYS
 
 if TYPE_CHECKING:
-    from consult.services.comments import Stored
+    from consult.services.intake import Stored
     from consult.workflow.engine import Engine
 
 log = logging.getLogger(__name__)

@@ -1,8 +1,11 @@
-"""The reviewer's workbench: counts at a glance, and dispositions given to many opinions at
-once (a group of duplicates is answered once, each copy keeps its own receipt and record).
+"""Reviewing opinions (tổng hợp, tiếp thu, giải trình): a disposition for one opinion
+(:func:`review`) or for many at once (:func:`dispose`: a group of duplicates is answered once,
+each copy keeps its own receipt and record), and the counts at a glance.
 
-Every disposition still goes through :func:`consult.services.comments.review`, so the rules
-(who, when, a reason for "not accepted") live in one place.
+Who may review, and when, is the engine's rule (:meth:`Engine.review_refusal`: the role, a
+stage marked ``review: true``, the synthesis report not yet approved). The consultation's row
+is locked and its version bumped first, so a report approved at the same moment either sees
+this disposition or refuses it: nothing changes under an approved report.
 """
 
 from __future__ import annotations
@@ -13,14 +16,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine as Engine_
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, col, select
 
 from consult.actor import Actor
-from consult.errors import Invalid
+from consult.errors import Invalid, NotFound
 from consult.i18n import _
-from consult.models import Article, AuditEvent, Comment, CommentChange
-from consult.services import comments
+from consult.ledger import audit
+from consult.models import Article, AuditEvent, Comment, CommentChange, Consultation
+from consult.models.comment import DISPOSITIONS
+from consult.services import opinions
 from consult.workflow.engine import Engine
 
 TAKEN_UP = ("accepted", "partly_accepted")
@@ -118,9 +123,9 @@ def glance(session: Session, consultation_id: int) -> Glance:
     return result
 
 
-def matching_ids(session: Session, consultation_id: int, flt: comments.CommentFilter) -> list[int]:
+def matching_ids(session: Session, consultation_id: int, flt: opinions.CommentFilter) -> list[int]:
     """The ids of every opinion the filter matches (for "apply to all that match")."""
-    query = comments.filtered(consultation_id, flt).with_only_columns(col(Comment.id))
+    query = opinions.filtered(consultation_id, flt).with_only_columns(col(Comment.id))
     return [int(i) for i in session.exec(query.limit(MAX_BULK + 1))]
 
 
@@ -205,12 +210,12 @@ def dispose(
     ).all()
     if len(rows) != len(set(comment_ids)):
         raise Invalid(_("Some of the chosen opinions are not in this consultation."))
+    consultation = claim(session, engine, consultation_id, actor)
     for row in rows:
-        assert row.id is not None
-        comments.review(
+        _answer(
             session,
-            engine,
-            row.id,
+            consultation,
+            row,
             actor,
             now,
             disposition=disposition,
@@ -224,3 +229,98 @@ def dispose(
         for aid in article_ids:
             session.add(CommentChange(comment_id=cid, article_id=aid))
     return len(rows)
+
+
+_consultation = Consultation.__table__  # type: ignore[attr-defined]
+_BUMP = (
+    update(_consultation)
+    .where(_consultation.c.id == bindparam("id_"))
+    .values(version=_consultation.c.version + 1)
+)
+
+
+def claim(session: Session, engine: Engine, consultation_id: int, actor: Actor) -> Consultation:
+    """Lock the consultation (its version bumped), then check the actor may review it now."""
+    session.connection().execute(_BUMP, {"id_": consultation_id})
+    consultation = session.get(Consultation, consultation_id, populate_existing=True)
+    if consultation is None:
+        raise NotFound(_("Consultation %(id)s does not exist.", id=consultation_id))
+    engine.check_review(session, consultation, actor)
+    return consultation
+
+
+def review(
+    session: Session,
+    engine: Engine,
+    comment_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    disposition: str,
+    reason: str = "",
+    response: str = "",
+    group: str = "",
+) -> Comment:
+    """Give one opinion its disposition (tiếp thu / giải trình). The caller commits."""
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(_("Opinion %(id)s does not exist.", id=comment_id))
+    consultation = claim(session, engine, comment.consultation_id, actor)
+    return _answer(
+        session,
+        consultation,
+        comment,
+        actor,
+        now,
+        disposition=disposition,
+        reason=reason,
+        response=response,
+        group=group,
+    )
+
+
+def _answer(
+    session: Session,
+    consultation: Consultation,
+    comment: Comment,
+    actor: Actor,
+    now: datetime,
+    *,
+    disposition: str,
+    reason: str,
+    response: str,
+    group: str,
+) -> Comment:
+    problems = {}
+    if disposition not in DISPOSITIONS:
+        problems["disposition"] = _("One of: %(values)s.", values=", ".join(DISPOSITIONS))
+    if disposition == "not_accepted" and not reason.strip():
+        problems["reason"] = _("Explain why the opinion is not taken up (giải trình).")
+    if problems:
+        raise Invalid(
+            _("Some fields are not valid: %(names)s.", names=", ".join(problems)), fields=problems
+        )
+    comment.disposition = disposition
+    comment.reason = reason.strip()
+    comment.response = response.strip()
+    comment.group_key = group.strip()
+    comment.reviewed_by_id = actor.user_id
+    comment.reviewed_at = now
+    session.add(comment)
+    audit.record(
+        session,
+        now=now,
+        actor=actor,
+        action="review_comment",
+        organization_id=consultation.organization_id,
+        consultation_id=consultation.id,
+        detail={
+            "comment": comment.id,
+            "receipt": comment.receipt,
+            "disposition": disposition,
+            "reason": comment.reason,
+            "response": comment.response,
+            "group": comment.group_key,
+        },
+    )
+    return comment

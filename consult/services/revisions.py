@@ -27,7 +27,7 @@ from consult.models import (
     DraftVersion,
 )
 from consult.permissions import Can
-from consult.services import comments, consultations
+from consult.services import consultations, intake
 from consult.services.consultations import ArticleView
 from consult.workflow.engine import ArticleInput
 
@@ -53,7 +53,7 @@ def version(session: Session, consultation_id: int, number: int) -> DraftVersion
 def check_can_revise(session: Session, consultation: Consultation, now: datetime) -> None:
     """The draft is revised after the opinions are in and before the decision is issued."""
     assert consultation.id is not None
-    window = comments.comment_window(session, consultation.id)
+    window = intake.comment_window(session, consultation.id)
     if window is None or now < window.closes_at:
         raise NotAllowedNow(_("The draft can be revised only after the comment window has ended."))
     decided = session.exec(

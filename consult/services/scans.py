@@ -16,7 +16,7 @@ from consult.i18n import _
 from consult.ledger import audit
 from consult.models import Comment, CommentScan, Consultation
 from consult.permissions import Can
-from consult.services.comments import Stored
+from consult.services.intake import Stored
 
 MAX_BYTES = 10 * 1024 * 1024
 SIGNATURES = (

@@ -1,49 +1,47 @@
 """The synthesis report (báo cáo tổng hợp, tiếp thu, giải trình ý kiến), from the data.
 
-The reviewer generates it (its figures are stored as generated), the Chairman approves it
-(numbered BC in the register, audited), the records office publishes it: posted 30 days at the
-posting places (Law 10/2022 Art. 13(2)). Opinions are counted twice over, honestly: as
-opinions received and as the people or households they speak for; a group of copies answered
-once is one issue with its count.
+Its lifecycle is the ``synthesis_report`` track of the workflow definition (generate →
+approve → publish, with their roles, guards and the BC record in ``workflows/*.yaml``), taken
+through the engine like any step. This module provides what those steps do: the figures
+computed from the opinions and kept as generated (``compile_synthesis``), the check that they
+still match the data when approved (``synthesis_up_to_date``), the approved report linked to
+its number in the register (``approve_synthesis``) and its posting for citizens at the posting
+places for the window the step opens (``post_synthesis``, Law 10/2022 Art. 13(2)).
+
+Opinions are counted twice over, honestly: as opinions received and as the people or
+households they speak for; a group of copies answered once is one issue with its count.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from consult import permissions
-from consult.actor import Actor
-from consult.calendar import LegalCalendar
-from consult.errors import Forbidden, NotAllowedNow, NotFound
+from consult.errors import NotFound
 from consult.i18n import _
-from consult.ledger import audit, register
 from consult.models import (
     Article,
     Comment,
     CommentChange,
     Consultation,
     Document,
-    Organization,
     PostingRecord,
     SynthesisReport,
 )
-from consult.services import comments, consultations, organizations
+from consult.services import consultations
 from consult.services.review import glance
+from consult.workflow.context import ActionContext
+from consult.workflow.registry import effect, guard
+from consult.workflow.windows import last_day
 
-GENERATE_ROLES = tuple(permissions.TABLE[permissions.Can.REVIEW_OPINIONS])
-APPROVE_ROLES = (permissions.SIGNER,)
-PUBLISH_ROLES = (permissions.CLERK,)
-POSTING_DAYS = 30
-"""Posting of the synthesis and explanation: 30 consecutive days (Art. 11(11), 13(2))."""
-BASIS = "Luật 10/2022/QH15, Điều 13(2)"
-DOC_TYPE = "BC"
-SUBJECT = "Tổng hợp, tiếp thu, giải trình ý kiến đối với dự thảo {title}"
+TRACK = "synthesis_report"
+"""The definitions' name for the report's track (its states: none, draft, approved, published)."""
 
 
 def _rows(tallies: list[Any], label: Any) -> list[dict[str, Any]]:
@@ -177,192 +175,56 @@ def digest(figures: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(figures, sort_keys=True).encode()).hexdigest()
 
 
-def current(session: Session, consultation_id: int) -> SynthesisReport | None:
+@dataclass(frozen=True)
+class Report:
+    """The report as generated, and where it is in its lifecycle (the track's state)."""
+
+    status: str
+    figures: dict[str, Any]
+    digest: str
+    generated_at: datetime
+    approved_at: datetime | None
+    document_id: int | None
+    published_on: date | None
+    posting_ends_on: date | None
+
+
+def status_of(consultation: Consultation) -> str:
+    return consultation.tracks.get(TRACK, "none")
+
+
+def _row(session: Session, consultation_id: int) -> SynthesisReport | None:
     query = select(SynthesisReport).where(SynthesisReport.consultation_id == consultation_id)
     return session.exec(query).first()
 
 
-def check_not_approved(session: Session, consultation: Consultation) -> None:
-    """Once the Chairman has approved the report, the dispositions it reports are final."""
-    assert consultation.id is not None
-    report = current(session, consultation.id)
-    if report is not None and report.status != "draft":
-        raise NotAllowedNow(
-            _("The synthesis report was approved; its dispositions can no longer change.")
-        )
-
-
-def _require(consultation: Consultation, actor: Actor, roles: tuple[str, ...], why: str) -> None:
-    if not actor.has_role(consultation.organization_id, *roles):
-        raise Forbidden(why)
-
-
-def generate(
-    session: Session, consultation: Consultation, actor: Actor, now: datetime
-) -> SynthesisReport:
-    """Compute the report from the data and keep it as generated (the reviewer)."""
-    _require(
-        consultation,
-        actor,
-        GENERATE_ROLES,
-        _("Only the Fatherland Front reviewer can generate the synthesis report."),
+def current(session: Session, consultation_id: int) -> Report | None:
+    row = _row(session, consultation_id)
+    consultation = session.get(Consultation, consultation_id)
+    if row is None or consultation is None:
+        return None
+    return Report(
+        status=status_of(consultation),
+        figures=row.figures,
+        digest=row.digest,
+        generated_at=row.generated_at,
+        approved_at=row.approved_at,
+        document_id=row.document_id,
+        published_on=row.published_on,
+        posting_ends_on=row.posting_ends_on,
     )
-    check_not_approved(session, consultation)
-    figures = compute(session, consultation)
-    assert consultation.id is not None
-    report = current(session, consultation.id) or SynthesisReport(
-        consultation_id=consultation.id, generated_at=now
-    )
-    report.figures = figures
-    report.digest = digest(figures)
-    report.generated_at = now
-    report.generated_by_id = actor.user_id
-    session.add(report)
-    session.flush()
-    audit.record(
-        session,
-        now=now,
-        actor=actor,
-        action="generate_synthesis",
-        organization_id=consultation.organization_id,
-        consultation_id=consultation.id,
-        detail={"digest": report.digest, "totals": figures["totals"]},
-    )
-    return report
 
 
-def approve(
-    session: Session,
-    consultation: Consultation,
-    actor: Actor,
-    now: datetime,
-    today: date,
-) -> SynthesisReport:
-    """The Chairman approves the report as generated; it is numbered BC in the register."""
-    _require(
-        consultation,
-        actor,
-        APPROVE_ROLES,
-        _("Only the Chairman (signer) can approve the synthesis report."),
+def is_stale(session: Session, consultation: Consultation, report: Report | None) -> bool:
+    """A draft report whose figures no longer match the data (generate it again)."""
+    return (
+        report is not None
+        and report.status == "draft"
+        and digest(compute(session, consultation)) != report.digest
     )
-    assert consultation.id is not None
-    report = current(session, consultation.id)
-    if report is None:
-        raise NotAllowedNow(_("The reviewer has not generated the synthesis report yet."))
-    if report.status != "draft":
-        raise NotAllowedNow(_("The synthesis report is already approved."))
-    window = comments.comment_window(session, consultation.id)
-    if window is not None and now < window.closes_at:
-        raise NotAllowedNow(
-            _("The comment window is still open; the report can be approved only after it ends.")
-        )
-    figures = compute(session, consultation)
-    if digest(figures) != report.digest:
-        raise NotAllowedNow(
-            _(
-                "Opinions or dispositions changed after the report was generated; "
-                "the reviewer must generate it again."
-            )
-        )
-    if figures["totals"]["open"]:
-        raise NotAllowedNow(
-            _(
-                "%(count)s opinion(s) have no disposition yet: give each one a disposition first.",
-                count=figures["totals"]["open"],
-            )
-        )
-    organization = session.get(Organization, consultation.organization_id)
-    assert organization is not None
-    document = register.record(
-        session,
-        organization,
-        doc_type=DOC_TYPE,
-        issued_on=today,
-        subject=SUBJECT.format(title=consultation.title),
-        now=now,
-        consultation_id=consultation.id,
-        signer_name=actor.full_name or actor.username,
-        signer_title=actor.title,
-        action="approve_synthesis",
-    )
-    report.status = "approved"
-    report.approved_at = now
-    report.approved_by_id = actor.user_id
-    report.document_id = document.id
-    session.add(report)
-    audit.record(
-        session,
-        now=now,
-        actor=actor,
-        action="approve_synthesis",
-        organization_id=consultation.organization_id,
-        consultation_id=consultation.id,
-        detail={"digest": report.digest, "symbol": document.symbol},
-    )
-    return report
 
 
-def publish(
-    session: Session,
-    consultation: Consultation,
-    actor: Actor,
-    now: datetime,
-    calendar: LegalCalendar,
-    places: list[str] | None = None,
-) -> SynthesisReport:
-    """Post the approved report for citizens for 30 days at the posting places."""
-    _require(
-        consultation,
-        actor,
-        PUBLISH_ROLES,
-        _("Only the records office (clerk) can publish the synthesis report."),
-    )
-    assert consultation.id is not None
-    report = current(session, consultation.id)
-    if report is None or report.status == "draft":
-        raise NotAllowedNow(_("The Chairman has not approved the synthesis report yet."))
-    if report.status == "published":
-        raise NotAllowedNow(_("The synthesis report is already published."))
-    organization = session.get(Organization, consultation.organization_id)
-    assert organization is not None
-    today = calendar.local_date(now)
-    ends_on = calendar.period_last_day(today, POSTING_DAYS)
-    chosen = places or organizations.posting_place_names(organization)
-    for place in chosen:
-        session.add(
-            PostingRecord(
-                consultation_id=consultation.id,
-                document_id=report.document_id,
-                what="synthesis",
-                place=place,
-                starts_on=today,
-                ends_on=ends_on,
-                recorded_by_id=actor.user_id,
-                created_at=now,
-            )
-        )
-    if report.document_id is not None:
-        document = session.get(Document, report.document_id)
-        if document is not None:
-            document.published_on = today
-            session.add(document)
-    report.status = "published"
-    report.published_on = today
-    report.posting_ends_on = ends_on
-    session.add(report)
-    audit.record(
-        session,
-        now=now,
-        actor=actor,
-        action="publish_synthesis",
-        organization_id=consultation.organization_id,
-        consultation_id=consultation.id,
-        detail={"places": chosen, "from": today.isoformat(), "to": ends_on.isoformat()},
-    )
-    return report
-
-
-def published(session: Session, consultation_id: int) -> SynthesisReport:
+def published(session: Session, consultation_id: int) -> Report:
     """The report as citizens may read it: published ones only."""
     report = current(session, consultation_id)
     if report is None or report.status != "published":
@@ -377,5 +239,89 @@ def postings(session: Session, consultation_id: int) -> list[PostingRecord]:
     return list(session.exec(query.order_by(col(PostingRecord.id))))
 
 
-def document_of(session: Session, report: SynthesisReport) -> Document | None:
+def document_of(session: Session, report: Report) -> Document | None:
     return session.get(Document, report.document_id) if report.document_id else None
+
+
+# --- the steps the definitions name ---------------------------------------------------------
+
+
+@effect("compile_synthesis")
+def compile_synthesis(ctx: ActionContext) -> None:
+    """Compute the report from the data and keep it as generated."""
+    figures = compute(ctx.session, ctx.consultation)
+    report = _row(ctx.session, ctx.consultation_id) or SynthesisReport(
+        consultation_id=ctx.consultation_id, generated_at=ctx.now
+    )
+    report.figures = figures
+    report.digest = digest(figures)
+    report.generated_at = ctx.now
+    report.generated_by_id = ctx.actor.user_id
+    ctx.session.add(report)
+    ctx.notes.update(digest=report.digest, totals=figures["totals"])
+
+
+@guard("synthesis_up_to_date")
+def synthesis_up_to_date(ctx: ActionContext) -> str | None:
+    """What is approved is exactly what was generated, and still what the data says."""
+    report = _row(ctx.session, ctx.consultation_id)
+    if report is None:
+        return _("The reviewer has not generated the synthesis report yet.")
+    if digest(compute(ctx.session, ctx.consultation)) != report.digest:
+        return _(
+            "Opinions or dispositions changed after the report was generated; "
+            "the reviewer must generate it again."
+        )
+    return None
+
+
+@effect("approve_synthesis")
+def approve_synthesis(ctx: ActionContext) -> None:
+    """The approved report is the document the step numbered (BC)."""
+    report = _row(ctx.session, ctx.consultation_id)
+    assert report is not None  # synthesis_up_to_date guards this step
+    report.approved_at = ctx.now
+    report.approved_by_id = ctx.actor.user_id
+    report.document_id = ctx.documents[0].id if ctx.documents else None
+    ctx.session.add(report)
+    ctx.notes.update(digest=report.digest)
+
+
+@effect("post_synthesis")
+def post_synthesis(ctx: ActionContext) -> None:
+    """Post the approved report for citizens at the step's places, for the window it opens."""
+    report = _row(ctx.session, ctx.consultation_id)
+    assert report is not None
+    today = ctx.today
+    opened = [
+        w
+        for w in ctx.windows()
+        if w.name in {s.name for s in ctx.definition.windows_opened_by(ctx.action.name)}
+    ]
+    ends_on = last_day(ctx.calendar, opened[0]) if opened else None
+    places = ctx.payload.get("places") or []
+    for place in places:
+        ctx.session.add(
+            PostingRecord(
+                consultation_id=ctx.consultation_id,
+                document_id=report.document_id,
+                what="synthesis",
+                place=place,
+                starts_on=today,
+                ends_on=ends_on,
+                recorded_by_id=ctx.actor.user_id,
+                created_at=ctx.now,
+            )
+        )
+    document = ctx.session.get(Document, report.document_id) if report.document_id else None
+    if document is not None:
+        document.published_on = today
+        ctx.session.add(document)
+    report.published_on = today
+    report.posting_ends_on = ends_on
+    ctx.session.add(report)
+    ctx.notes.update(
+        places=places,
+        posted_from=today.isoformat(),
+        posted_until=ends_on.isoformat() if ends_on else None,
+    )

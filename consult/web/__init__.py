@@ -1,4 +1,10 @@
-"""The server-rendered web UI: public pages for citizens, staff pages, login."""
+"""The server-rendered web UI: public pages for citizens, staff pages, login.
+
+Blueprints: ``public`` (:mod:`.public` and :mod:`.portal`), ``staff`` (:mod:`.staff`,
+:mod:`.steps`, :mod:`.entry`, :mod:`.notices`), ``review`` (:mod:`.review`, :mod:`.opinions`,
+:mod:`.drafts`, :mod:`.report`), ``documents`` and ``register`` (official documents and the
+register), ``auth``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,19 @@ from consult import scope
 
 
 def init_app(app: Flask) -> None:
-    from consult.web import auth, documents, filters, public, staff
+    from consult.web import (  # noqa: F401  (modules whose routes join a blueprint)
+        auth,
+        documents,
+        entry,
+        filters,
+        notices,
+        portal,
+        public,
+        register,
+        report,
+        staff,
+        steps,
+    )
 
     scope.init_app(app)
     filters.init_app(app)
@@ -16,7 +34,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(register.bp)
     documents.init_app(app)
-    from consult.web import review
-
-    review.init_app(app)
+    report.init_app(app)

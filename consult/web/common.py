@@ -81,25 +81,3 @@ def show_errors(form: FlaskForm, exc: ConsultError, aliases: Mapping[str, str]) 
             form.form_errors.append(str(message))
     if not exc.fields:
         form.form_errors.append(exc.message)
-
-
-# Until every view goes through perform(): the older way, kept for the views not yet moved.
-def writing() -> Session:
-    session = scope.db()
-    from consult.db import as_writer
-
-    as_writer(session)
-    return session
-
-
-start_writing = writing
-
-
-def commit() -> None:
-    scope.db().commit()
-
-
-def abandon(error: ConsultError) -> None:
-    scope.db().rollback()
-    if isinstance(error, Forbidden):
-        raise error

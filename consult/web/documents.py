@@ -1,17 +1,14 @@
-"""Staff pages for official documents (``/staff/documents``) and the register
-(``/staff/register``), and the public download of signed copies.
+"""Staff pages for official documents (``/staff/documents``) and the public download of
+published ones and their signed copies.
 
 A consultation's documents page lists the procedure's documents in order: each can be read
 as HTML and downloaded as DOCX (numbered, or as an unnumbered draft), numbered by the records
-office, and given its signed scan. The register lists every number of a year, takes documents
-signed on paper, and warns before a duplicate. The periodic report and the quarterly
-disclosure list are here too.
+office, and given its signed scan. The register itself is :mod:`consult.web.register`.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 
 from flask import (
@@ -21,7 +18,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     send_file,
     url_for,
 )
@@ -30,12 +26,13 @@ from flask.typing import ResponseReturnValue
 from consult import permissions, scope
 from consult.documents import docx_reader, kinds, records, render, signed
 from consult.documents import facts as facts_module
-from consult.errors import ConsultError, NotFound
+from consult.errors import NotFound
 from consult.i18n import _
-from consult.models import Consultation, Document, Organization
+from consult.models import Consultation, Document
 from consult.permissions import Can
 from consult.services import consultations
 from consult.web import common
+from consult.web.common import Refused, perform
 from consult.web.document_forms import (
     NumberKindForm,
     SignedCopyForm,
@@ -47,15 +44,6 @@ bp = Blueprint("documents", __name__, url_prefix="/staff")
 bp.before_request(common.require_staff)
 public_bp = Blueprint("public_documents", __name__)
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _today() -> date:
-    return scope.runtime().calendar.local_date(scope.now())
-
-
-_writing = common.start_writing
-
 
 def _consultation(consultation_id: int) -> Consultation:
     return consultations.for_staff(scope.db(), consultation_id, scope.current_actor())
@@ -66,21 +54,6 @@ def _kind(key: str) -> kinds.Kind:
     if kind is None:
         raise NotFound(_("Unknown document kind %(kind)s.", kind=key))
     return kind
-
-
-def _organization() -> Organization:
-    """The staff member's organization (``?org=CODE`` chooses among several)."""
-    actor, session = scope.current_actor(), scope.db()
-    code = request.args.get("org")
-    for organization_id in sorted(actor.roles_by_org):
-        organization = session.get(Organization, organization_id)
-        if organization is not None and (not code or organization.code == code):
-            return organization
-    raise NotFound(_("Unknown organization %(code)s.", code=code or ""))
-
-
-def _is_clerk(organization_id: int) -> bool:
-    return permissions.allows(scope.current_actor(), Can.KEEP_REGISTER, organization_id)
 
 
 # --- a consultation's documents --------------------------------------------------------------
@@ -101,12 +74,12 @@ def consultation_documents(consultation_id: int) -> str:
                 "signed_copy": copies.get(document.id or 0) if document else None,
             }
         )
-    number_form = NumberKindForm(formdata=None, data={"issued_on": _today().isoformat()})
+    number_form = NumberKindForm(formdata=None, data={"issued_on": scope.today().isoformat()})
     return render_template(
         "documents/consultation.html",
         consultation=item,
         rows=rows,
-        clerk=_is_clerk(item.organization_id),
+        clerk=permissions.allows_on(scope.current_actor(), Can.KEEP_REGISTER, item),
         number_form=number_form,
         upload_form=SignedCopyForm(formdata=None),
     )
@@ -115,7 +88,7 @@ def consultation_documents(consultation_id: int) -> str:
 def _generate(consultation_id: int, key: str) -> render.Generated:
     item, kind = _consultation(consultation_id), _kind(key)
     facts = facts_module.gather(scope.db(), item)
-    return render.render_docx(facts, kind, _today())
+    return render.render_docx(facts, kind, scope.today())
 
 
 @bp.route("/documents/consultations/<int:consultation_id>/<key>")
@@ -136,7 +109,7 @@ def download(consultation_id: int, key: str) -> ResponseReturnValue:
     generated = _generate(consultation_id, key)
     return send_file(
         io.BytesIO(generated.content),
-        mimetype=DOCX_MIME,
+        mimetype=render.DOCX_MIME,
         as_attachment=True,
         download_name=generated.filename,
     )
@@ -144,30 +117,28 @@ def download(consultation_id: int, key: str) -> ResponseReturnValue:
 
 @bp.route("/documents/consultations/<int:consultation_id>/<key>/number", methods=["POST"])
 def number(consultation_id: int, key: str) -> ResponseReturnValue:
-    session = _writing()
     item = _consultation(consultation_id)
     form = NumberKindForm()
     back = url_for("documents.consultation_documents", consultation_id=consultation_id)
     if not form.validate_on_submit():
         flash(_("The form had expired; send it again."), "error")
         return redirect(back)
-    try:
-        document = records.number_kind(
-            session,
-            item,
-            key,
-            scope.current_actor(),
-            scope.now(),
-            issued_on=parse_day(form.issued_on.data),
-            number=parse_number(form.number.data),
+    actor, now = scope.current_actor(), scope.now()
+    done = perform(
+        lambda session: (
+            records.number_kind(
+                session,
+                item,
+                key,
+                actor,
+                now,
+                issued_on=parse_day(form.issued_on.data),
+                number=parse_number(form.number.data),
+            ).symbol
         )
-        symbol = document.symbol
-        common.commit()
-    except ConsultError as exc:
-        common.abandon(exc)
-        flash(" ".join(str(m) for m in exc.fields.values()) or exc.message, "error")
-        return redirect(back)
-    flash(_("Recorded: %(symbols)s.", symbols=symbol), "success")
+    )
+    if not isinstance(done, Refused):
+        flash(_("Recorded: %(symbols)s.", symbols=done), "success")
     return redirect(back)
 
 
@@ -183,42 +154,41 @@ def _document(document_id: int) -> Document:
 
 @bp.route("/documents/<int:document_id>/signed", methods=["POST"])
 def upload_signed(document_id: int) -> ResponseReturnValue:
-    session = _writing()
     document = _document(document_id)
     form = SignedCopyForm()
     back = (
         url_for("documents.consultation_documents", consultation_id=document.consultation_id)
         if document.consultation_id
-        else url_for("documents.register_page", year=document.year)
+        else url_for("register.register_page", year=document.year)
     )
     if not form.validate_on_submit():
         flash(_("The form had expired; send it again."), "error")
         return redirect(back)
     upload = form.file.data
-    try:
-        if upload is None or not getattr(upload, "filename", ""):
-            from consult.errors import Invalid
-
-            raise Invalid(_("Choose the PDF file to upload."))
-        copy = signed.store(
+    data = upload.read(signed.MAX_BYTES + 1) if upload is not None else b""
+    name = getattr(upload, "filename", "") or ""
+    actor, now, instance = scope.current_actor(), scope.now(), scope.runtime().settings.instance_dir
+    done = perform(
+        lambda session: signed.store(
             session,
             document,
-            upload.read(signed.MAX_BYTES + 1),
-            original_name=upload.filename or "",
-            actor=scope.current_actor(),
-            now=scope.now(),
-            instance_dir=scope.runtime().settings.instance_dir,
+            data,
+            original_name=name,
+            actor=actor,
+            now=now,
+            instance_dir=instance,
             publish=bool(form.publish.data),
         )
-        digest, symbol = copy.sha256, document.symbol
-        common.commit()
-    except ConsultError as exc:
-        common.abandon(exc)
-        flash(" ".join(str(m) for m in exc.fields.values()) or exc.message, "error")
-        return redirect(back)
-    flash(
-        _("Signed copy of %(symbol)s saved; SHA-256 %(sha)s.", symbol=symbol, sha=digest), "success"
     )
+    if not isinstance(done, Refused):
+        flash(
+            _(
+                "Signed copy of %(symbol)s saved; SHA-256 %(sha)s.",
+                symbol=document.symbol,
+                sha=done.sha256,
+            ),
+            "success",
+        )
     return redirect(back)
 
 
@@ -271,10 +241,10 @@ def public_download(document_id: int) -> ResponseReturnValue:
     )
     if kind is None or consultation is None:
         abort(404)
-    generated = render.render_docx(facts_module.gather(session, consultation), kind, _today())
+    generated = render.render_docx(facts_module.gather(session, consultation), kind, scope.today())
     return send_file(
         io.BytesIO(generated.content),
-        mimetype=DOCX_MIME,
+        mimetype=render.DOCX_MIME,
         as_attachment=True,
         download_name=generated.filename,
     )
@@ -292,8 +262,6 @@ def signed_copies_of(documents: list[Document]) -> list[dict[str, Any]]:
 
 
 def init_app(app: Flask) -> None:
-    from consult.web import register_pages  # noqa: F401  (its routes are on this blueprint)
-
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)
     app.jinja_env.globals["signed_copies_of"] = signed_copies_of

@@ -7,6 +7,8 @@ periods) live in the services and the engine, whose errors are shown next to the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -29,6 +31,7 @@ from consult.i18n import _, lazy
 from consult.models.comment import CHANNELS, DISPOSITIONS
 from consult.workflow.definition import Action, PayloadField
 from consult.workflow.engine import ArticleInput
+from consult.workflow.payload import TYPES
 
 OTHER_LOCALITY = "__other__"
 OFFLINE_CHANNELS = tuple(c for c in CHANNELS if c != "online")
@@ -212,26 +215,71 @@ def parse_articles(text: str) -> list[ArticleInput]:
 # --- action forms, generated from the definition's payload fields --------------------------
 
 
-def _form_field(item: PayloadField) -> Field:
-    label = item.title or item.name
-    description = item.help
-    if item.type == "date":
-        return StringField(label, description=description, render_kw={"type": "date"})
-    if item.type == "integer":
-        render: dict[str, Any] = {"type": "number", "inputmode": "numeric"}
-        if item.minimum is not None:
-            render["min"] = str(item.minimum)
-        return StringField(label, description=description, render_kw=render)
-    if item.type == "boolean":
-        return BooleanField(label, description=description)
-    if item.type == "text":
-        return TextAreaField(label, description=description, render_kw={"rows": 6})
-    if item.type == "list":
-        return TextAreaField(
-            label, description=description or _("One per line."), render_kw={"rows": 4}
+@dataclass(frozen=True)
+class _Input:
+    """How a form shows one kind of payload input (:data:`consult.workflow.payload.TYPES`
+    says which kind each type takes) and turns what was typed back into a payload value."""
+
+    field: Callable[[PayloadField], Field]
+    shown: Callable[[Any], Any] = lambda value: "" if value is None else str(value)
+    read: Callable[[Any], Any] = lambda raw: (raw or "").strip() or None
+
+
+def _number_field(item: PayloadField) -> Field:
+    render: dict[str, Any] = {"type": "number", "inputmode": "numeric"}
+    if item.minimum is not None:
+        render["min"] = str(item.minimum)
+    return StringField(item.title or item.name, description=item.help, render_kw=render)
+
+
+def _lines(value: Any) -> str:
+    if value is None:
+        return ""
+    return "\n".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+
+
+INPUTS: dict[str, _Input] = {
+    "line": _Input(
+        lambda item: StringField(
+            item.title or item.name,
+            description=item.help,
+            render_kw={"maxlength": str(item.max_length)} if item.max_length else {},
         )
-    render = {"maxlength": str(item.max_length)} if item.max_length else {}
-    return StringField(label, description=description, render_kw=render)
+    ),
+    "paragraph": _Input(
+        lambda item: TextAreaField(
+            item.title or item.name, description=item.help, render_kw={"rows": 6}
+        ),
+        read=lambda raw: raw if (raw or "").strip() else None,
+    ),
+    "lines": _Input(
+        lambda item: TextAreaField(
+            item.title or item.name,
+            description=item.help or _("One per line."),
+            render_kw={"rows": 4},
+        ),
+        shown=_lines,
+        read=lambda raw: (
+            [line.strip() for line in (raw or "").splitlines() if line.strip()] or None
+        ),
+    ),
+    "date": _Input(
+        lambda item: StringField(
+            item.title or item.name, description=item.help, render_kw={"type": "date"}
+        ),
+        shown=lambda value: value.isoformat() if isinstance(value, date) else (value or ""),
+    ),
+    "number": _Input(_number_field),
+    "checkbox": _Input(
+        lambda item: BooleanField(item.title or item.name, description=item.help),
+        shown=bool,
+        read=bool,
+    ),
+}
+
+
+def _input(item: PayloadField) -> _Input:
+    return INPUTS[TYPES[item.type].input]
 
 
 def action_form(action: Action, defaults: dict[str, Any]) -> FlaskForm:
@@ -242,20 +290,10 @@ def action_form(action: Action, defaults: dict[str, Any]) -> FlaskForm:
         pass
 
     for item in action.payload:
-        setattr(ActionForm, item.name, _form_field(item))
+        setattr(ActionForm, item.name, _input(item).field(item))
     return ActionForm(
-        data={item.name: _display(item, defaults.get(item.name)) for item in action.payload}
+        data={item.name: _input(item).shown(defaults.get(item.name)) for item in action.payload}
     )
-
-
-def _display(item: PayloadField, value: Any) -> Any:
-    if value is None:
-        return False if item.type == "boolean" else ""
-    if item.type == "list":
-        return "\n".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value if item.type == "boolean" else str(value)
 
 
 def action_payload(action: Action, form: FlaskForm) -> dict[str, Any]:
@@ -263,17 +301,7 @@ def action_payload(action: Action, form: FlaskForm) -> dict[str, Any]:
     definition's defaults apply; the engine validates the rest."""
     payload: dict[str, Any] = {}
     for item in action.payload:
-        raw = form[item.name].data
-        if item.type == "boolean":
-            payload[item.name] = bool(raw)
-            continue
-        text = (raw or "").strip()
-        if not text:
-            continue
-        if item.type == "list":
-            payload[item.name] = [line.strip() for line in text.splitlines() if line.strip()]
-        elif item.type == "integer":
-            payload[item.name] = text
-        else:
-            payload[item.name] = raw if item.type == "text" else text
+        value = _input(item).read(form[item.name].data)
+        if value is not None:
+            payload[item.name] = value
     return payload

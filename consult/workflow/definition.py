@@ -7,9 +7,6 @@ from typing import Any
 
 from consult.workflow.duration import Duration
 
-PAYLOAD_TYPES = ("string", "text", "date", "integer", "boolean", "list")
-DEFAULT_PROVIDERS = ("today", "posting_places", "acting_user", "acting_user_title")
-
 
 @dataclass(frozen=True)
 class PayloadField:
@@ -38,6 +35,9 @@ class RecordSpec:
 
 @dataclass(frozen=True)
 class Action:
+    """A step. On a stage, ``source`` and ``target`` are stages; on a track, its states
+    (``track`` names it) and the consultation's stage stays where it is."""
+
     name: str
     title: str
     roles: tuple[str, ...]
@@ -48,6 +48,7 @@ class Action:
     payload: tuple[PayloadField, ...] = ()
     records: tuple[RecordSpec, ...] = ()
     description: str = ""
+    track: str | None = None
 
     @property
     def is_system(self) -> bool:
@@ -66,6 +67,33 @@ class Stage:
     review: bool = False
     """Reviewers may give opinions their disposition at this stage."""
     actions: dict[str, Action] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TrackState:
+    name: str
+    title: str
+    description: str = ""
+    closes_review: bool = False
+    """From this state on, dispositions are final (the report that counts them is approved)."""
+
+
+@dataclass(frozen=True)
+class Track:
+    """A record with a lifecycle of its own beside the stages (the synthesis report: draft →
+    approved → published), its steps taken through the same engine while the consultation is
+    at one of the ``during`` stages."""
+
+    name: str
+    title: str
+    initial: str
+    states: dict[str, TrackState]
+    during: tuple[str, ...]
+    actions: tuple[Action, ...]
+    """One per (step, state it may be taken from)."""
+
+    def actions_from(self, state: str) -> dict[str, Action]:
+        return {a.name: a for a in self.actions if a.source == state}
 
 
 @dataclass(frozen=True)
@@ -101,12 +129,45 @@ class Definition:
     source_path: str
     source_hash: str
     source_text: str
+    tracks: dict[str, Track] = field(default_factory=dict)
 
     def stage(self, name: str) -> Stage:
         return self.stages[name]
 
     def actions_named(self, name: str) -> list[Action]:
-        return [s.actions[name] for s in self.stages.values() if name in s.actions]
+        """Every action of that name: at each stage, and from each state of a track."""
+        found = [s.actions[name] for s in self.stages.values() if name in s.actions]
+        return found + [a for t in self.tracks.values() for a in t.actions if a.name == name]
+
+    def all_actions(self) -> list[Action]:
+        """Each action once (the first of its name), stages first, then tracks."""
+        seen: dict[str, Action] = {}
+        for stage in self.stages.values():
+            for action in stage.actions.values():
+                seen.setdefault(action.name, action)
+        for track in self.tracks.values():
+            for action in track.actions:
+                seen.setdefault(action.name, action)
+        return list(seen.values())
+
+    def track_state(self, track: Track, states: dict[str, str]) -> TrackState:
+        return track.states[states.get(track.name, track.initial)]
+
+    def available(self, stage: str, states: dict[str, str]) -> dict[str, Action]:
+        """The actions that may be taken now: the stage's, and each active track's."""
+        found = dict(self.stages[stage].actions)
+        for track in self.tracks.values():
+            if stage in track.during:
+                found.update(track.actions_from(states.get(track.name, track.initial)))
+        return found
+
+    def review_closed_by(self, states: dict[str, str]) -> tuple[Track, TrackState] | None:
+        """The track whose state has made dispositions final, if any."""
+        for track in self.tracks.values():
+            state = self.track_state(track, states)
+            if state.closes_review:
+                return track, state
+        return None
 
     def comment_windows(self) -> list[WindowSpec]:
         return [w for w in self.windows.values() if w.accepts_comments]

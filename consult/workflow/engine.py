@@ -1,109 +1,86 @@
-"""The workflow engine: start a consultation, list what an actor may do, take an action,
-and reconcile the windows that are due.
+"""The workflow engine: start a consultation, say what an actor may do now, take an action.
 
-Taking an action is one transaction: role check, payload validation, guards, then a
-compare-and-set on the consultation's state and version (``UPDATE … WHERE state=? AND
-version=?``; no row means someone else won, a clean 409), the documents it records, its
-effects, the windows it opens or closes, and one audit entry.
+Taking an action is one transaction: the action found in the consultation's stage or in one of
+its tracks (:class:`~consult.workflow.definition.Track`), the role check (asked of
+:mod:`consult.permissions`), payload validation, guards, then a compare-and-set on the
+consultation's state, tracks and version (``UPDATE … WHERE state=? AND version=?``; no row
+means someone else won, a clean 409), the documents it records, its effects, the windows it
+opens or closes, and one audit entry. :meth:`Engine.option` says exactly what :meth:`take`
+would refuse, so pages and the API never re-derive it. The scheduler's pass is in
+:mod:`consult.workflow.reconcile`.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from consult import permissions
-from consult.actor import SYSTEM, Actor
+from consult.actor import Actor
 from consult.calendar import LegalCalendar, format_deadline
-from consult.errors import Conflict, Forbidden, Invalid, NotAllowedNow, NotFound
+from consult.errors import Conflict, ConsultError, Forbidden, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
-from consult.ledger import audit
-from consult.models import (
-    Article,
-    ArticleText,
-    Consultation,
-    DraftVersion,
-    Organization,
-    Window,
-)
-from consult.permissions import Can
+from consult.ledger import audit, register
+from consult.models import Consultation, Organization, Window
+from consult.workflow import drafting
+from consult.workflow import reconcile as reconciling
 from consult.workflow.catalog import Catalog
 from consult.workflow.context import ActionContext
-from consult.workflow.definition import Action, Definition, PayloadField, WindowSpec
-from consult.workflow.duration import Duration
+from consult.workflow.definition import Action, Definition
+from consult.workflow.drafting import ArticleInput
+from consult.workflow.payload import Payloads
 from consult.workflow.registry import EFFECTS, GUARDS
+from consult.workflow.reviewing import review_refusal
+from consult.workflow.windows import close_windows, open_window
 
-log = logging.getLogger(__name__)
-RECONCILE_BATCH = 200
-
-# The two writes every transition makes, built once (statement building costs more than
-# running them on the hot path of the scheduler's batches).
 _consultation = Consultation.__table__  # type: ignore[attr-defined]
-_CAS = (
+_WHERE = (
+    _consultation.c.id == bindparam("id_"),
+    _consultation.c.state == bindparam("source"),
+    _consultation.c.version == bindparam("version_"),
+)
+_CAS = (  # built once: statement building costs more than running it in the scheduler's batches
     update(_consultation)
-    .where(
-        _consultation.c.id == bindparam("id_"),
-        _consultation.c.state == bindparam("source"),
-        _consultation.c.version == bindparam("version_"),
-    )
+    .where(*_WHERE)
     .values(
         state=bindparam("target"), version=bindparam("next_version"), updated_at=bindparam("now")
     )
 )
-_window = Window.__table__  # type: ignore[attr-defined]
-_CLOSE_WINDOW = (
-    update(_window)
-    .where(
-        _window.c.consultation_id == bindparam("consultation_id_"),
-        _window.c.name == bindparam("name_"),
-        _window.c.closed_at.is_(None),
+_CAS_TRACK = (
+    update(_consultation)
+    .where(*_WHERE)
+    .values(
+        tracks=bindparam("tracks_", type_=_consultation.c.tracks.type),
+        version=bindparam("next_version"),
+        updated_at=bindparam("now"),
     )
-    .values(closed_at=bindparam("now"))
 )
 
 
 @dataclass(frozen=True)
-class ArticleInput:
-    number: str
-    title: str
-    text: str
-    chapter: str = ""
-
-
-@dataclass(frozen=True)
 class ActionOption:
-    """An action of the current stage that the actor holds a role for."""
+    """An action the actor may take at this point of the consultation, or why not yet."""
 
     action: Action
     blocked_by: str | None
-    """Why it cannot be taken right now, or None when it can."""
+    """Why it cannot be taken right now (a guard's refusal), or None when it can."""
 
     @property
     def allowed(self) -> bool:
         return self.blocked_by is None
 
 
-@dataclass(frozen=True)
-class Transition:
-    consultation_id: int
-    action: str
-    source: str
-    target: str
-
-
 class Engine:
     def __init__(self, catalog: Catalog, calendar: LegalCalendar) -> None:
         self.catalog = catalog
         self.calendar = calendar
-        self._schemas: dict[tuple[str, str, str, str], Schema] = {}
+        self.payloads = Payloads(calendar)
 
     # --- reading ------------------------------------------------------------------------
 
@@ -119,19 +96,36 @@ class Engine:
     def options(
         self, session: Session, consultation: Consultation, actor: Actor, now: datetime
     ) -> list[ActionOption]:
-        """The current stage's actions the actor holds a role for, each allowed or not (why)."""
+        """The actions available now (the stage's and each active track's) that the actor
+        holds a role for, each allowed or blocked (why)."""
         definition = self.definition_of(session, consultation)
-        stage = definition.stage(consultation.state)
         organization = self._organization(session, consultation)
         result = []
-        for action in stage.actions.values():
+        available = definition.available(consultation.state, consultation.tracks)
+        for action in available.values():
             if action.is_system or not self._may(actor, organization, action):
                 continue
-            ctx = self._context(
-                session, definition, action, consultation, organization, actor, {}, now
-            )
-            result.append(ActionOption(action, self._first_refusal(ctx)))
+            ctx = self._context(session, definition, action, consultation, organization, actor)
+            result.append(ActionOption(action, self._first_refusal(ctx, now)))
         return result
+
+    def option(
+        self,
+        session: Session,
+        consultation: Consultation,
+        actor: Actor,
+        action_name: str,
+        now: datetime,
+    ) -> ActionOption:
+        """The actor's option for ``action_name`` now; raises exactly what :meth:`take` would
+        before reading a payload (404 unknown, 409 not at this point, 403 wrong role)."""
+        definition = self.definition_of(session, consultation)
+        organization = self._organization(session, consultation)
+        action = self._allowed_action(
+            session, definition, consultation, organization, actor, action_name
+        )
+        ctx = self._context(session, definition, action, consultation, organization, actor)
+        return ActionOption(action, self._first_refusal(ctx, now))
 
     def payload_defaults(
         self,
@@ -143,14 +137,18 @@ class Engine:
     ) -> dict[str, Any]:
         """Each payload field's default for this actor now (to prefill forms)."""
         organization = self._organization(session, consultation)
-        return {f.name: self._default(f, organization, actor, now) for f in action.payload}
+        return self.payloads.defaults(session, action, organization, actor, now)
 
-    def allowed_actions(
-        self, session: Session, consultation: Consultation, actor: Actor, now: datetime
-    ) -> list[Action]:
-        return [o.action for o in self.options(session, consultation, actor, now) if o.allowed]
+    def review_refusal(
+        self, session: Session, consultation: Consultation, actor: Actor
+    ) -> ConsultError | None:
+        """Why the actor may not change dispositions now, or None (:mod:`.reviewing`)."""
+        return review_refusal(self.definition_of(session, consultation), consultation, actor)
 
-    # --- starting -----------------------------------------------------------------------
+    def check_review(self, session: Session, consultation: Consultation, actor: Actor) -> None:
+        refusal = self.review_refusal(session, consultation, actor)
+        if refusal is not None:
+            raise refusal
 
     def start(
         self,
@@ -164,67 +162,18 @@ class Engine:
         articles: list[ArticleInput],
         now: datetime,
     ) -> Consultation:
-        assert organization.id is not None
-        permissions.require(actor, Can.START_CONSULTATION, organization.id)
-        definition = self.catalog.get(workflow_id)
-        self.catalog.snapshot(session, definition, now)
-        consultation = Consultation(
-            organization_id=organization.id,
-            workflow_id=definition.id,
-            workflow_version=definition.version,
-            workflow_hash=definition.source_hash,
+        """A new consultation on a draft (see :mod:`consult.workflow.drafting`)."""
+        return drafting.start(
+            self.catalog,
+            session,
+            organization=organization,
+            actor=actor,
+            workflow_id=workflow_id,
             title=title,
             summary=summary,
-            state=definition.initial,
-            created_at=now,
-            updated_at=now,
-            created_by_id=actor.user_id,
-        )
-        session.add(consultation)
-        session.flush()
-        assert consultation.id is not None
-        draft = DraftVersion(
-            consultation_id=consultation.id,
-            number=1,
-            created_at=now,
-            created_by_id=actor.user_id,
-            note=_("Draft put to consultation"),
-        )
-        session.add(draft)
-        session.flush()
-        assert draft.id is not None
-        for position, item in enumerate(articles):
-            article = Article(
-                consultation_id=consultation.id, number=item.number, position=position
-            )
-            session.add(article)
-            session.flush()
-            assert article.id is not None
-            session.add(
-                ArticleText(
-                    article_id=article.id,
-                    draft_version_id=draft.id,
-                    chapter=item.chapter,
-                    title=item.title,
-                    text=item.text,
-                )
-            )
-        audit.record(
-            session,
+            articles=articles,
             now=now,
-            actor=actor,
-            action="start",
-            organization_id=organization.id,
-            consultation_id=consultation.id,
-            detail={
-                "workflow": definition.id,
-                "version": definition.version,
-                "hash": definition.source_hash,
-                "title": title,
-                "articles": len(articles),
-            },
         )
-        return consultation
 
     # --- taking an action ---------------------------------------------------------------
 
@@ -247,23 +196,25 @@ class Engine:
         consultation = self.get(session, consultation_id)
         definition = self.definition_of(session, consultation)
         organization = self._organization(session, consultation)
-        action = self._action_here(session, definition, consultation, action_name)
-        if not self._may(actor, organization, action):
-            raise Forbidden(permissions.step_refusal(action.title, action.roles))
-        clean = self._validate_payload(definition, action, organization, actor, payload, now)
-        ctx = self._context(
-            session, definition, action, consultation, organization, actor, clean, now
+        action = self._allowed_action(
+            session, definition, consultation, organization, actor, action_name
         )
+        clean = self.payloads.validate(
+            session, definition, action, organization, actor, payload, now
+        )
+        ctx = self._context(session, definition, action, consultation, organization, actor)
+        ctx.payload, ctx.now = clean, now
         if windows is not None:
             ctx._windows = list(windows)
-        refusal = self._first_refusal(ctx)
+        refusal = self._first_refusal(ctx, now)
         if refusal:
             raise NotAllowedNow(refusal)
+        source = consultation.state
         self._compare_and_set(session, consultation, action, now)
         self._record_documents(ctx)
-        self._close_windows(ctx)
+        close_windows(ctx)
         for spec in definition.windows_opened_by(action.name):
-            self._open_window(ctx, spec)
+            open_window(ctx, spec)
         for name in action.effects:
             EFFECTS[name](ctx)
         audit.record(
@@ -274,8 +225,10 @@ class Engine:
             organization_id=organization.id,
             consultation_id=consultation.id,
             detail={
-                "from": action.source,
-                "to": action.target,
+                "from": source if action.track is None else f"{action.track}:{action.source}",
+                "to": consultation.state
+                if action.track is None
+                else f"{action.track}:{action.target}",
                 "payload": clean,
                 "documents": [d.symbol for d in ctx.documents],
                 **ctx.notes,
@@ -283,6 +236,10 @@ class Engine:
         )
         session.flush()
         return ctx
+
+    def reconcile(self, db: DbEngine, now: datetime) -> list[reconciling.Transition]:
+        """Apply every transition that is due at ``now`` (see :mod:`consult.workflow.reconcile`)."""
+        return reconciling.reconcile(self, db, now)
 
     def _organization(self, session: Session, consultation: Consultation) -> Organization:
         organization = session.get(Organization, consultation.organization_id)
@@ -293,12 +250,26 @@ class Engine:
         assert organization.id is not None
         return permissions.holds_any(actor, organization.id, action.roles)
 
+    def _allowed_action(
+        self,
+        session: Session,
+        definition: Definition,
+        consultation: Consultation,
+        organization: Organization,
+        actor: Actor,
+        name: str,
+    ) -> Action:
+        action = self._action_here(session, definition, consultation, name)
+        if not self._may(actor, organization, action):
+            raise Forbidden(permissions.step_refusal(action.title, action.roles))
+        return action
+
     def _action_here(
         self, session: Session, definition: Definition, consultation: Consultation, name: str
     ) -> Action:
-        stage = definition.stage(consultation.state)
-        if name in stage.actions:
-            return stage.actions[name]
+        available = definition.available(consultation.state, consultation.tracks)
+        if name in available:
+            return available[name]
         elsewhere = definition.actions_named(name)
         if not elsewhere:
             raise NotFound(
@@ -308,19 +279,28 @@ class Engine:
                     workflow=definition.id,
                 )
             )
-        message = _(
-            "«%(action)s» cannot be taken at the stage «%(stage)s».",
-            action=elsewhere[0].title,
-            stage=stage.title,
-        )
-        now_open = [
-            w
-            for w in session.exec(
+        stage = definition.stage(consultation.state)
+        track = definition.tracks.get(elsewhere[0].track or "")
+        if track is not None and consultation.state in track.during:
+            message = _(
+                "«%(action)s» cannot be taken now: %(record)s is «%(state)s».",
+                action=elsewhere[0].title,
+                record=track.title,
+                state=definition.track_state(track, consultation.tracks).title,
+            )
+        else:
+            message = _(
+                "«%(action)s» cannot be taken at the stage «%(stage)s».",
+                action=elsewhere[0].title,
+                stage=stage.title,
+            )
+        now_open = list(
+            session.exec(
                 select(Window).where(
                     Window.consultation_id == consultation.id, col(Window.closed_at).is_(None)
                 )
             )
-        ]
+        )
         if now_open:
             window = min(now_open, key=lambda w: w.closes_at)
             message += " " + _(
@@ -337,8 +317,6 @@ class Engine:
         consultation: Consultation,
         organization: Organization,
         actor: Actor,
-        payload: dict[str, Any],
-        now: datetime,
     ) -> ActionContext:
         return ActionContext(
             session=session,
@@ -347,12 +325,13 @@ class Engine:
             consultation=consultation,
             organization=organization,
             actor=actor,
-            payload=payload,
-            now=now,
+            payload={},
+            now=consultation.updated_at,
             calendar=self.calendar,
         )
 
-    def _first_refusal(self, ctx: ActionContext) -> str | None:
+    def _first_refusal(self, ctx: ActionContext, now: datetime) -> str | None:
+        ctx.now = now
         for name in ctx.action.guards:
             refusal = GUARDS[name](ctx)
             if refusal:
@@ -362,110 +341,30 @@ class Engine:
     def _compare_and_set(
         self, session: Session, consultation: Consultation, action: Action, now: datetime
     ) -> None:
-        result = session.connection().execute(
-            _CAS,
-            {
-                "id_": consultation.id,
-                "source": action.source,
-                "version_": consultation.version,
-                "target": action.target,
-                "next_version": consultation.version + 1,
-                "now": now,
-            },
-        )
-        if result.rowcount != 1:
+        params: dict[str, Any] = {
+            "id_": consultation.id,
+            "source": consultation.state,
+            "version_": consultation.version,
+            "next_version": consultation.version + 1,
+            "now": now,
+        }
+        if action.track is None:
+            statement, params["target"] = _CAS, action.target
+        else:
+            tracks = {**consultation.tracks, action.track: action.target}
+            statement, params["tracks_"] = _CAS_TRACK, tracks
+        if session.connection().execute(statement, params).rowcount != 1:
             raise Conflict(
                 _("Someone else changed this consultation a moment ago; reload it and try again.")
             )
-        set_committed_value(consultation, "state", action.target)
+        if action.track is None:
+            set_committed_value(consultation, "state", action.target)
+        else:
+            set_committed_value(consultation, "tracks", tracks)
         set_committed_value(consultation, "version", consultation.version + 1)
         set_committed_value(consultation, "updated_at", now)
 
-    # --- payload ------------------------------------------------------------------------
-
-    def _validate_payload(
-        self,
-        definition: Definition,
-        action: Action,
-        organization: Organization,
-        actor: Actor,
-        payload: dict[str, Any],
-        now: datetime,
-    ) -> dict[str, Any]:
-        if not isinstance(payload, dict):
-            raise Invalid(_("The payload must be a JSON object."))
-        data = dict(payload)
-        for item in action.payload:
-            if data.get(item.name) in (None, "") and not item.required:
-                default = self._default(item, organization, actor, now)
-                if default is None:
-                    data.pop(item.name, None)
-                else:
-                    data[item.name] = default
-        schema = self._payload_schema(definition, action)
-        try:
-            clean: dict[str, Any] = schema.load(data)
-        except ValidationError as exc:
-            fields_ = {
-                k: " ".join(v) if isinstance(v, list) else str(v)
-                for k, v in exc.normalized_messages().items()
-            }
-            fields_ = {
-                k: _("Unknown field: remove it.") if v == "Unknown field." else v
-                for k, v in fields_.items()
-            }
-            raise Invalid(
-                _("Some fields are not valid: %(names)s.", names=", ".join(fields_)), fields=fields_
-            ) from exc
-        for spec in definition.windows_opened_by(action.name):
-            self._check_window_length(spec, clean)
-        return clean
-
-    def _payload_schema(self, definition: Definition, action: Action) -> Schema:
-        """Built once per definition, action and language (messages are translated)."""
-        key = (definition.source_hash, action.source, action.name, current_language())
-        schema = self._schemas.get(key)
-        if schema is None:
-            fields_ = {f.name: _payload_field(f) for f in action.payload}
-            schema = self._schemas[key] = Schema.from_dict(fields_)()
-        return schema
-
-    def _default(
-        self, item: PayloadField, organization: Organization, actor: Actor, now: datetime
-    ) -> Any:
-        provider = item.default_from
-        if provider == "today":
-            return self.calendar.local_date(now).isoformat()
-        if provider == "posting_places":
-            from consult.services.organizations import posting_place_names
-
-            return posting_place_names(organization)
-        if provider == "acting_user":
-            return actor.display_name
-        if provider == "acting_user_title":
-            return actor.title
-        return item.default
-
-    def _check_window_length(self, spec: WindowSpec, clean: dict[str, Any]) -> None:
-        if not spec.set_by or clean.get(spec.set_by) is None:
-            return
-        asked = Duration(int(clean[spec.set_by]), spec.duration.unit)
-        if spec.minimum and asked.approximate < spec.minimum.approximate:
-            message = _(
-                "%(window)s must be at least %(minimum)s (%(basis)s).",
-                window=spec.title,
-                minimum=spec.minimum.describe(),
-                basis=spec.basis,
-            )
-            raise Invalid(message, fields={spec.set_by: message})
-        if asked.amount < 1:
-            raise Invalid(_("A window lasts at least 1."), fields={spec.set_by: _("At least 1.")})
-
-    # --- documents and windows ----------------------------------------------------------
-
     def _record_documents(self, ctx: ActionContext) -> None:
-        from consult.ledger import register
-
         for spec in ctx.action.records:
             issued_on = ctx.payload.get(spec.issued_on_from or "") or ctx.today
             ctx.documents.append(
@@ -483,154 +382,3 @@ class Engine:
                     action=ctx.action.name,
                 )
             )
-
-    def _open_window(self, ctx: ActionContext, spec: WindowSpec) -> Window:
-        duration = spec.duration
-        if spec.set_by and ctx.payload.get(spec.set_by):
-            duration = Duration(int(ctx.payload[spec.set_by]), duration.unit)
-        start_day = ctx.payload.get(spec.start_from or "")
-        tz = self.calendar.tz
-        if start_day is not None:
-            opens_at = datetime.combine(start_day, time(0), tzinfo=tz).astimezone(UTC)
-        else:
-            opens_at, start_day = ctx.now, ctx.today
-        if duration.unit == "d":
-            closes_at = self.calendar.period_end(start_day, duration.amount)
-        elif duration.unit == "wd":
-            closes_at = self.calendar.working_days_end(start_day, duration.amount)
-        else:
-            closes_at = max(opens_at, ctx.now) + duration.approximate
-        window = Window(
-            consultation_id=ctx.consultation_id,
-            name=spec.name,
-            opens_at=opens_at,
-            closes_at=closes_at,
-            duration=str(duration),
-            on_close=spec.on_close,
-            accepts_comments=spec.accepts_comments,
-            basis=spec.basis,
-        )
-        ctx.session.add(window)
-        ctx.session.flush()
-        ctx.windows().append(window)
-        return window
-
-    def _close_windows(self, ctx: ActionContext) -> None:
-        for spec in ctx.definition.windows.values():
-            if spec.on_close != ctx.action.name:
-                continue
-            result = ctx.session.connection().execute(
-                _CLOSE_WINDOW,
-                {"consultation_id_": ctx.consultation_id, "name_": spec.name, "now": ctx.now},
-            )
-            if result.rowcount != 1:
-                raise Conflict(_("This window was already closed."))
-            for window in ctx.windows():
-                if window.name == spec.name:
-                    set_committed_value(window, "closed_at", ctx.now)
-
-    # --- the scheduler's pass -----------------------------------------------------------
-
-    def due_windows(self, session: Session, now: datetime) -> list[tuple[int, str]]:
-        query = (
-            select(Window.consultation_id, Window.on_close)
-            .where(
-                col(Window.closed_at).is_(None),
-                col(Window.on_close).is_not(None),
-                Window.closes_at <= now,
-            )
-            .order_by(col(Window.closes_at), col(Window.id))
-        )
-        return [(cid, str(action)) for cid, action in session.exec(query)]
-
-    def reconcile(self, db: DbEngine, now: datetime) -> list[Transition]:
-        """Apply every transition that is due at ``now``, each once, oldest first.
-
-        Idempotent and safe to run from many processes at once: each transition is its own
-        compare-and-set, and a pass that loses the race simply skips it. Transitions are
-        committed in batches, each inside its own savepoint, so one refusal rolls back only
-        itself and a large backlog (after downtime) costs few commits.
-        """
-        from consult.db import write_session
-
-        with Session(db) as session:
-            due = self.due_windows(session, now)
-        applied: list[Transition] = []
-        for start in range(0, len(due), RECONCILE_BATCH):
-            batch = due[start : start + RECONCILE_BATCH]
-            try:
-                with write_session(db) as session:
-                    applied.extend(self._apply_batch(session, batch, now, strict=True))
-            except (Conflict, NotAllowedNow):
-                # Someone else took one of them first: redo this batch one by one, skipping
-                # what is no longer due. Rare (several schedulers), so the fast path is optimistic.
-                for item in batch:
-                    with write_session(db) as session:
-                        applied.extend(self._apply_batch(session, [item], now, strict=False))
-        return applied
-
-    def _apply_batch(
-        self, session: Session, batch: list[tuple[int, str]], now: datetime, *, strict: bool
-    ) -> list[Transition]:
-        """Take each due system action in one transaction; the batch's rows are read at once."""
-        ids = [consultation_id for consultation_id, _action in batch]
-        loaded = list(session.exec(select(Consultation).where(col(Consultation.id).in_(ids))))
-        windows: dict[int, list[Window]] = {cid: [] for cid in ids}
-        for window in session.exec(select(Window).where(col(Window.consultation_id).in_(ids))):
-            windows[window.consultation_id].append(window)
-        applied = []
-        for consultation_id, action_name in batch:
-            try:
-                ctx = self.take(
-                    session,
-                    consultation_id,
-                    action_name,
-                    SYSTEM,
-                    {},
-                    now,
-                    windows=windows[consultation_id],
-                )
-            except (Conflict, NotAllowedNow) as exc:
-                if strict:
-                    raise
-                log.info("skipped %s on %s: %s", action_name, consultation_id, exc)
-                continue
-            applied.append(
-                Transition(consultation_id, action_name, ctx.action.source, ctx.action.target)
-            )
-        del loaded  # held until here: the session's identity map keeps objects only weakly
-        return applied
-
-
-def _payload_field(item: PayloadField) -> fields.Field:
-    required = {"required": _("Required: %(what)s.", what=item.title or item.name)}
-    if item.type in ("string", "text"):
-        limit = item.max_length or (500 if item.type == "string" else 20000)
-        return fields.String(
-            required=item.required,
-            validate=validate.Length(max=limit),
-            error_messages={**required, "invalid": _("Must be text.")},
-        )
-    if item.type == "date":
-        return fields.Date(
-            required=item.required,
-            error_messages={
-                **required,
-                "invalid": _("Not a valid date: write YYYY-MM-DD, e.g. 2024-03-04."),
-            },
-        )
-    if item.type == "integer":
-        rule = validate.Range(min=item.minimum) if item.minimum is not None else None
-        return fields.Integer(
-            required=item.required,
-            strict=False,
-            validate=rule,
-            error_messages={**required, "invalid": _("Must be a whole number.")},
-        )
-    if item.type == "boolean":
-        return fields.Boolean(required=item.required, error_messages={**required})
-    return fields.List(
-        fields.String(validate=validate.Length(min=1, max=200)),
-        required=item.required,
-        error_messages={**required, "invalid": _("Must be a list of texts.")},
-    )

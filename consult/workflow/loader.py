@@ -23,6 +23,8 @@ from consult.workflow.definition import (
     PayloadField,
     RecordSpec,
     Stage,
+    Track,
+    TrackState,
     WindowSpec,
 )
 from consult.workflow.schema import DefinitionSchema
@@ -144,24 +146,41 @@ def load_definition_text(text: str, file: str) -> Definition:
     return definition
 
 
+def _action(name: str, spec: dict[str, Any], source: str, track: str | None = None) -> Action:
+    return Action(
+        name=name,
+        title=spec["title"],
+        description=spec["description"],
+        roles=tuple(spec["roles"]),
+        source=source,
+        target=spec["to"],
+        guards=tuple(spec["guards"]),
+        effects=tuple(spec["effects"]),
+        payload=tuple(PayloadField(name=n, **f) for n, f in spec["payload"].items()),
+        records=tuple(RecordSpec(**r) for r in spec["records"]),
+        track=track,
+    )
+
+
+def _track(name: str, spec: dict[str, Any]) -> Track:
+    return Track(
+        name=name,
+        title=spec["title"],
+        initial=spec["initial"],
+        states={n: TrackState(name=n, **state) for n, state in spec["states"].items()},
+        during=tuple(spec["during"]),
+        actions=tuple(
+            _action(action_name, action, source, track=name)
+            for action_name, action in spec["actions"].items()
+            for source in action["source"]
+        ),
+    )
+
+
 def _build(data: dict[str, Any], file: str, digest: str, text: str) -> Definition:
     stages: dict[str, Stage] = {}
     for stage_name, stage in data["stages"].items():
-        actions = {
-            name: Action(
-                name=name,
-                title=spec["title"],
-                description=spec["description"],
-                roles=tuple(spec["roles"]),
-                source=stage_name,
-                target=spec["to"],
-                guards=tuple(spec["guards"]),
-                effects=tuple(spec["effects"]),
-                payload=tuple(PayloadField(name=n, **f) for n, f in spec["payload"].items()),
-                records=tuple(RecordSpec(**r) for r in spec["records"]),
-            )
-            for name, spec in stage["actions"].items()
-        }
+        actions = {name: _action(name, spec, stage_name) for name, spec in stage["actions"].items()}
         stages[stage_name] = Stage(
             name=stage_name,
             title=stage["title"],
@@ -183,12 +202,12 @@ def _build(data: dict[str, Any], file: str, digest: str, text: str) -> Definitio
         source_path=file,
         source_hash=digest,
         source_text=text,
+        tracks={name: _track(name, spec) for name, spec in data["tracks"].items()},
     )
 
 
 def _check(definition: Definition, report: _Reporter) -> None:
     """Graph and meaning checks that a schema cannot express."""
-    known_roles = STEP_ROLES
     for stage in definition.stages.values():
         base: Path_ = ("stages", stage.name)
         if stage.final and stage.actions:
@@ -202,38 +221,69 @@ def _check(definition: Definition, report: _Reporter) -> None:
                     (*where, "to"),
                     f"action {action.name!r} leads to unknown stage {action.target!r}",
                 )
-            for index, role in enumerate(action.roles):
-                if role not in known_roles:
-                    report.add(
-                        (*where, "roles", index),
-                        f"unknown role {role!r}; known roles: " + ", ".join(sorted(known_roles)),
-                    )
-            if SYSTEM in action.roles and len(action.roles) > 1:
-                report.add((*where, "roles"), "a system action is taken by the scheduler alone")
-            for index, guard in enumerate(action.guards):
-                if guard not in registry.GUARDS:
-                    report.add(
-                        (*where, "guards", index),
-                        f"unknown guard {guard!r}; known: " + ", ".join(sorted(registry.GUARDS)),
-                    )
-            for index, effect in enumerate(action.effects):
-                if effect not in registry.EFFECTS:
-                    report.add(
-                        (*where, "effects", index),
-                        f"unknown effect {effect!r}; known: " + ", ".join(sorted(registry.EFFECTS)),
-                    )
-            for index, record in enumerate(action.records):
-                for ref in (record.number_from, record.issued_on_from):
-                    if ref and action.payload_field(ref) is None:
-                        report.add(
-                            (*where, "records", index),
-                            f"record refers to unknown payload field {ref!r}",
-                        )
+            _check_action(action, where, report)
+    for track in definition.tracks.values():
+        _check_track(definition, track, report)
     _check_reachable(definition, report)
     if not definition.final_stages:
         report.add(("stages",), "no final stage: mark the last stage with final: true")
     for window in definition.windows.values():
         _check_window(definition, window, report)
+
+
+def _check_track(definition: Definition, track: Track, report: _Reporter) -> None:
+    base: Path_ = ("tracks", track.name)
+    if track.initial not in track.states:
+        report.add((*base, "initial"), f"unknown state {track.initial!r} of track {track.name!r}")
+    for index, stage in enumerate(track.during):
+        if stage not in definition.stages:
+            report.add((*base, "during", index), f"unknown stage {stage!r}")
+    stage_actions = {a.name for s in definition.stages.values() for a in s.actions.values()}
+    checked: set[str] = set()
+    for action in track.actions:
+        where: Path_ = (*base, "actions", action.name)
+        if action.source not in track.states:
+            report.add((*where, "from"), f"unknown state {action.source!r} of track {track.name!r}")
+        if action.name in checked:
+            continue  # the same step from another state: its roles, guards… are checked once
+        checked.add(action.name)
+        if action.name in stage_actions:
+            report.add(where, f"action {action.name!r} is also a stage's action: rename one")
+        if action.target not in track.states:
+            report.add((*where, "to"), f"unknown state {action.target!r} of track {track.name!r}")
+        _check_action(action, where, report)
+
+
+def _check_action(action: Action, where: Path_, report: _Reporter) -> None:
+    """What every step must satisfy, at a stage or on a track."""
+    known_roles = STEP_ROLES
+    for index, role in enumerate(action.roles):
+        if role not in known_roles:
+            report.add(
+                (*where, "roles", index),
+                f"unknown role {role!r}; known roles: " + ", ".join(sorted(known_roles)),
+            )
+    if SYSTEM in action.roles and len(action.roles) > 1:
+        report.add((*where, "roles"), "a system action is taken by the scheduler alone")
+    for index, guard in enumerate(action.guards):
+        if guard not in registry.GUARDS:
+            report.add(
+                (*where, "guards", index),
+                f"unknown guard {guard!r}; known: " + ", ".join(sorted(registry.GUARDS)),
+            )
+    for index, effect in enumerate(action.effects):
+        if effect not in registry.EFFECTS:
+            report.add(
+                (*where, "effects", index),
+                f"unknown effect {effect!r}; known: " + ", ".join(sorted(registry.EFFECTS)),
+            )
+    for index, record in enumerate(action.records):
+        for ref in (record.number_from, record.issued_on_from):
+            if ref and action.payload_field(ref) is None:
+                report.add(
+                    (*where, "records", index),
+                    f"record refers to unknown payload field {ref!r}",
+                )
 
 
 def _check_reachable(definition: Definition, report: _Reporter) -> None:

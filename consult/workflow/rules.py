@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from consult.calendar import format_deadline
 from consult.i18n import _, current_language
 from consult.models import Article, Comment, Document, PostingRecord, Window
+from consult.workflow import windows
 from consult.workflow.context import ActionContext
 from consult.workflow.registry import effect, guard
 
@@ -19,8 +20,7 @@ def closing_phrase(window: Window) -> str:
 
 
 def last_day(ctx: ActionContext, window: Window) -> date:
-    """The last calendar day (Vietnam) of a window whose end is exclusive."""
-    return ctx.calendar.local_date(window.closes_at - timedelta(microseconds=1))
+    return windows.last_day(ctx.calendar, window)
 
 
 def posting_window(ctx: ActionContext) -> Window | None:

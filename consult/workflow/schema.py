@@ -11,8 +11,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from consult.workflow.definition import DEFAULT_PROVIDERS, PAYLOAD_TYPES
 from consult.workflow.duration import Duration
+from consult.workflow.payload import PROVIDERS, TYPES
 
 NAME = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="use lower_snake_case: letters, digits, _")
 DOC_TYPES = ("KH", "QĐ", "BC", "BB", "TB", "TTr", "QC", "QyĐ", "HD", "CTr", "PA", "ĐA", "GM", "CV")
@@ -32,12 +32,12 @@ class Strict(Schema):
 
 
 class PayloadFieldSchema(Strict):
-    type = fields.String(required=True, validate=validate.OneOf(PAYLOAD_TYPES))
+    type = fields.String(required=True, validate=validate.OneOf(list(TYPES)))
     title = fields.String(load_default="")
     help = fields.String(load_default="")
     required = fields.Boolean(load_default=False)
     default = fields.Raw(load_default=None)
-    default_from = fields.String(load_default=None, validate=validate.OneOf(DEFAULT_PROVIDERS))
+    default_from = fields.String(load_default=None, validate=validate.OneOf(list(PROVIDERS)))
     max_length = fields.Integer(load_default=None, validate=validate.Range(min=1))
     minimum = fields.Integer(load_default=None)
 
@@ -62,6 +62,39 @@ class ActionSchema(Strict):
         load_default=dict,
     )
     records = fields.List(fields.Nested(RecordSchema), load_default=list)
+
+
+class TrackActionSchema(ActionSchema):
+    source = fields.List(
+        fields.String(validate=NAME),
+        required=True,
+        data_key="from",
+        validate=validate.Length(min=1),
+    )
+
+
+class TrackStateSchema(Strict):
+    title = fields.String(required=True)
+    description = fields.String(load_default="")
+    closes_review = fields.Boolean(load_default=False)
+
+
+class TrackSchema(Strict):
+    title = fields.String(required=True)
+    initial = fields.String(required=True, validate=NAME)
+    during = fields.List(fields.String(validate=NAME), required=True)
+    states = fields.Dict(
+        keys=fields.String(validate=NAME),
+        values=fields.Nested(TrackStateSchema),
+        required=True,
+        validate=validate.Length(min=2),
+    )
+    actions = fields.Dict(
+        keys=fields.String(validate=NAME),
+        values=fields.Nested(TrackActionSchema),
+        required=True,
+        validate=validate.Length(min=1),
+    )
 
 
 class StageSchema(Strict):
@@ -105,6 +138,9 @@ class DefinitionSchema(Strict):
     )
     windows = fields.Dict(
         keys=fields.String(validate=NAME), values=fields.Nested(WindowSchema), load_default=dict
+    )
+    tracks = fields.Dict(
+        keys=fields.String(validate=NAME), values=fields.Nested(TrackSchema), load_default=dict
     )
 
     @validates_schema

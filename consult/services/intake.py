@@ -1,5 +1,5 @@
-"""Opinions: receiving them (:func:`receive` for the citizens' API, :func:`submit` in a
-session for the portal form and for staff typing in offline opinions), receipts, reviewing.
+"""Receiving opinions: :func:`receive` for the citizens' API, :func:`submit` in a session for
+the portal form and for staff typing in offline opinions; their receipts; the comment window.
 
 Both ways in pass the same rules (:func:`_admit`) and the same write (:func:`_store`).
 Whether a consultation accepts opinions is decided by its windows in the database
@@ -14,10 +14,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import String, and_, bindparam, func
+from sqlalchemy import String, and_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -30,13 +30,10 @@ from consult.errors import Invalid, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
 from consult.ledger import audit
 from consult.models import Article, Comment, Consultation, Window
-from consult.models.comment import CHANNELS, DISPOSITIONS
+from consult.models.comment import CHANNELS
 from consult.permissions import Can
 from consult.services import consultations, resubmissions
 from consult.text import fold
-
-if TYPE_CHECKING:
-    from consult.workflow.engine import Engine as WorkflowEngine
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 BODY_MAX = 5000
@@ -351,161 +348,3 @@ def by_receipt(session: Session, receipt: str) -> Comment:
 def status_of(comment: Comment) -> str:
     """``received`` until reviewed, then ``answered`` once there is a disposition."""
     return "answered" if comment.disposition else "received"
-
-
-@dataclass(frozen=True)
-class CommentFilter:
-    disposition: str | None = None
-    article: str | None = None
-    locality: str | None = None
-    channel: str | None = None
-    q: str | None = None
-    anonymous: bool | None = None
-    """``True``: anonymous opinions only; ``False``: named ones only."""
-    group: str | None = None
-
-
-SORTS = {
-    "received": (col(Comment.received_at), col(Comment.id)),
-    "-received": (col(Comment.received_at).desc(), col(Comment.id).desc()),
-    "article": (col(Comment.article_id), col(Comment.received_at), col(Comment.id)),
-    "locality": (col(Comment.locality), col(Comment.received_at), col(Comment.id)),
-    "-represents": (col(Comment.represents).desc(), col(Comment.id)),
-}
-"""The orders the review table offers; ``received`` (oldest first) is the default."""
-
-
-def search(
-    session: Session,
-    consultation_id: int,
-    flt: CommentFilter,
-    *,
-    page: int = 1,
-    per_page: int = 50,
-    sort: str = "received",
-) -> tuple[list[Comment], int]:
-    query = filtered(consultation_id, flt)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(*SORTS.get(sort, SORTS["received"]))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(rows), int(total)
-
-
-def filtered(consultation_id: int, flt: CommentFilter) -> Any:
-    """The query of one consultation's opinions that match ``flt`` (unordered)."""
-    query = select(Comment).where(Comment.consultation_id == consultation_id)
-    if flt.disposition == "none":
-        query = query.where(col(Comment.disposition).is_(None))
-    elif flt.disposition:
-        query = query.where(Comment.disposition == flt.disposition)
-    if flt.article == "general":
-        query = query.where(col(Comment.article_id).is_(None))
-    elif flt.article:
-        query = query.join(Article, col(Article.id) == col(Comment.article_id)).where(
-            Article.number == flt.article
-        )
-    if flt.locality:
-        query = query.where(Comment.locality == flt.locality)
-    if flt.channel:
-        query = query.where(Comment.channel == flt.channel)
-    if flt.q and fold(flt.q):
-        for word in fold(flt.q).split():
-            query = query.where(col(Comment.search_text).contains(word, autoescape=True))
-    if flt.anonymous is True:
-        query = query.where(func.trim(col(Comment.author_name)) == "")
-    elif flt.anonymous is False:
-        query = query.where(func.trim(col(Comment.author_name)) != "")
-    if flt.group:
-        query = query.where(Comment.group_key == flt.group)
-    return query
-
-
-def require_reviewer(
-    session: Session, engine: WorkflowEngine, consultation: Consultation, actor: Actor
-) -> None:
-    """Only the Front's reviewer changes dispositions or groups, and only at a stage the
-    definition marks ``review: true`` and before the synthesis report is approved."""
-    permissions.require_on(actor, Can.REVIEW_OPINIONS, consultation)
-    stage = engine.definition_of(session, consultation).stage(consultation.state)
-    if not stage.review:
-        raise NotAllowedNow(
-            _(
-                "Dispositions can no longer change: the synthesis was submitted "
-                "(stage «%(stage)s»).",
-                stage=stage.title,
-            )
-        )
-    from consult.services import synthesis  # the report module reads opinions: import late
-
-    synthesis.check_not_approved(session, consultation)
-
-
-def review(
-    session: Session,
-    engine: WorkflowEngine,
-    comment_id: int,
-    actor: Actor,
-    now: datetime,
-    *,
-    disposition: str,
-    reason: str = "",
-    response: str = "",
-    group: str = "",
-) -> Comment:
-    """Give an opinion its disposition (tiếp thu / giải trình). The caller commits.
-
-    Allowed from the moment an opinion arrives until the synthesis is submitted: at every
-    stage the definition marks ``review: true``.
-    """
-    comment = session.get(Comment, comment_id)
-    if comment is None:
-        raise NotFound(_("Opinion %(id)s does not exist.", id=comment_id))
-    consultation = session.get(Consultation, comment.consultation_id)
-    assert consultation is not None
-    require_reviewer(session, engine, consultation, actor)
-    problems = {}
-    if disposition not in DISPOSITIONS:
-        problems["disposition"] = _("One of: %(values)s.", values=", ".join(DISPOSITIONS))
-    if disposition == "not_accepted" and not reason.strip():
-        problems["reason"] = _("Explain why the opinion is not taken up (giải trình).")
-    if problems:
-        raise Invalid(
-            _("Some fields are not valid: %(names)s.", names=", ".join(problems)), fields=problems
-        )
-    comment.disposition = disposition
-    comment.reason = reason.strip()
-    comment.response = response.strip()
-    comment.group_key = group.strip()
-    comment.reviewed_by_id = actor.user_id
-    comment.reviewed_at = now
-    session.add(comment)
-    audit.record(
-        session,
-        now=now,
-        actor=actor,
-        action="review_comment",
-        organization_id=consultation.organization_id,
-        consultation_id=consultation.id,
-        detail={
-            "comment": comment.id,
-            "receipt": comment.receipt,
-            "disposition": disposition,
-            "reason": comment.reason,
-            "response": comment.response,
-            "group": comment.group_key,
-        },
-    )
-    return comment
-
-
-def count(session: Session, consultation_id: int) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Comment)
-            .where(Comment.consultation_id == consultation_id)
-        ).one()
-    )

@@ -1,46 +1,67 @@
 """Staff pages of the register (``/staff/register``): every number of a year, entering a
 document signed on paper with a warning before a duplicate, the periodic report and the
-quarterly disclosure list. The routes are on the documents blueprint."""
+quarterly disclosure list."""
 
 from __future__ import annotations
 
 import io
 from datetime import date
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
-from consult import scope
-from consult.documents import disclosures, kinds, records, signed
+from consult import permissions, scope
+from consult.documents import disclosures, kinds, records, render, signed
 from consult.documents import report as periodic
-from consult.errors import ConsultError
 from consult.i18n import _
 from consult.ledger import register
-from consult.models import Document
+from consult.models import Document, Organization
+from consult.permissions import Can
+from consult.services import organizations
 from consult.web import common
+from consult.web.common import Refused, perform
 from consult.web.document_forms import HandEntryForm, parse_day, parse_number
-from consult.web.documents import DOCX_MIME, _is_clerk, _organization, _today, _writing, bp
+
+bp = Blueprint("register", __name__, url_prefix="/staff")
+bp.before_request(common.require_staff)
+
+
+def _organization() -> Organization:
+    """The staff member's organization (``?org=CODE`` chooses among several)."""
+    return organizations.for_staff(scope.db(), scope.current_actor(), request.args.get("org"))
+
 
 # --- the register ----------------------------------------------------------------------------
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register_page() -> ResponseReturnValue:
-    session = _writing() if request.method == "POST" else scope.db()
+    session, actor, today = scope.db(), scope.current_actor(), scope.today()
     organization = _organization()
     assert organization.id is not None
-    year = request.args.get("year", type=int) or _today().year
-    clerk = _is_clerk(organization.id)
-    form = HandEntryForm(data={"issued_on": _today().isoformat()})
+    year = request.args.get("year", type=int) or today.year
+    form = HandEntryForm(data={"issued_on": today.isoformat()})
     form.fill_choices()
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                document = records.record_by_hand(
-                    session,
+        if not form.validate_on_submit():
+            status = 400 if form.csrf_token.errors else 422
+        else:
+            done = perform(
+                lambda s: records.record_by_hand(
+                    s,
                     organization,
-                    scope.current_actor(),
+                    actor,
                     scope.now(),
                     doc_type=form.type.data or "",
                     issued_on=parse_day(form.issued_on.data),
@@ -48,36 +69,25 @@ def register_page() -> ResponseReturnValue:
                     number=parse_number(form.number.data),
                     signer_name=form.signer_name.data or "",
                     signer_title=form.signer_title.data or "",
-                )
-                symbol, year = document.symbol, document.year
-                common.commit()
-            except ConsultError as exc:
-                common.abandon(exc)
-                for name, message in exc.fields.items():
-                    if name in form:
-                        form[name].errors = [*form[name].errors, str(message)]
-                    else:
-                        form.form_errors.append(str(message))
-                if not exc.fields:
-                    form.form_errors.append(exc.message)
-                status = exc.status
-            else:
-                flash(_("Recorded: %(symbols)s.", symbols=symbol), "success")
-                return redirect(url_for("documents.register_page", year=year))
-        else:
-            status = 400 if form.csrf_token.errors else 422
+                ),
+                form=form,
+            )
+            if not isinstance(done, Refused):
+                flash(_("Recorded: %(symbols)s.", symbols=done.symbol), "success")
+                return redirect(url_for("register.register_page", year=done.year))
+            status = done.status
     entries = register.entries(session, organization.id, year)
     return render_template(
         "documents/register.html",
         organization=organization,
         year=year,
-        years=sorted({*register.years(session, organization.id), _today().year}, reverse=True),
+        years=sorted({*register.years(session, organization.id), scope.today().year}, reverse=True),
         entries=entries,
         copies=signed.current_for(session, [d.id for d in entries if d.id]),
         kind_labels={d.id: _kind_label(d) for d in entries},
         form=form,
-        clerk=clerk,
-        next_number=register.next_number(session, organization, "KH", _today().year),
+        clerk=permissions.allows(actor, Can.KEEP_REGISTER, organization.id),
+        next_number=register.next_number(session, organization, "KH", scope.today().year),
     ), status
 
 
@@ -94,9 +104,9 @@ def register_check() -> ResponseReturnValue:
     number = request.args.get("number", type=int)
     day = request.args.get("issued_on") or ""
     try:
-        year = date.fromisoformat(day).year if day else _today().year
+        year = date.fromisoformat(day).year if day else scope.today().year
     except ValueError:
-        year = _today().year
+        year = scope.today().year
     if number is None or number < 1:
         return jsonify({"available": None, "message": ""})
     taken = register.taken_by(scope.db(), organization, doc_type, number, year)
@@ -122,7 +132,7 @@ def _half_year(today: date) -> tuple[date, date]:
 @bp.route("/documents/report")
 def report_page() -> ResponseReturnValue:
     session, organization = scope.db(), _organization()
-    default_start, default_end = _half_year(_today())
+    default_start, default_end = _half_year(scope.today())
     start = parse_day(request.args.get("from") or default_start.isoformat(), "from")
     end = parse_day(request.args.get("to") or default_end.isoformat(), "to")
     if end < start:
@@ -143,7 +153,7 @@ def report_page() -> ResponseReturnValue:
     if fmt == "docx":
         return send_file(
             io.BytesIO(periodic.docx(session, organization, period, text)),
-            mimetype=DOCX_MIME,
+            mimetype=render.DOCX_MIME,
             as_attachment=True,
             download_name=f"{stem}.docx",
         )
@@ -159,7 +169,7 @@ def report_page() -> ResponseReturnValue:
 @bp.route("/register/disclosures")
 def disclosures_page() -> ResponseReturnValue:
     session, organization = scope.db(), _organization()
-    today = _today()
+    today = scope.today()
     year = request.args.get("year", type=int) or today.year
     number = request.args.get("quarter", type=int) or disclosures.quarter_of(today)
     if number not in (1, 2, 3, 4):

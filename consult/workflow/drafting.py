@@ -1,0 +1,98 @@
+"""Starting a consultation on a draft: the consultation pinned to its definition, the first
+draft version and its articles (stable ids across later versions), and the audit entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from consult import permissions
+from consult.actor import Actor
+from consult.i18n import _
+from consult.ledger import audit
+from consult.models import Article, ArticleText, Consultation, DraftVersion, Organization
+from consult.permissions import Can
+from consult.workflow.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    number: str
+    title: str
+    text: str
+    chapter: str = ""
+
+
+def start(
+    catalog: Catalog,
+    session: Session,
+    *,
+    organization: Organization,
+    actor: Actor,
+    workflow_id: str,
+    title: str,
+    summary: str,
+    articles: list[ArticleInput],
+    now: datetime,
+) -> Consultation:
+    assert organization.id is not None
+    permissions.require(actor, Can.START_CONSULTATION, organization.id)
+    definition = catalog.get(workflow_id)
+    catalog.snapshot(session, definition, now)
+    consultation = Consultation(
+        organization_id=organization.id,
+        workflow_id=definition.id,
+        workflow_version=definition.version,
+        workflow_hash=definition.source_hash,
+        title=title,
+        summary=summary,
+        state=definition.initial,
+        created_at=now,
+        updated_at=now,
+        created_by_id=actor.user_id,
+    )
+    session.add(consultation)
+    session.flush()
+    assert consultation.id is not None
+    draft = DraftVersion(
+        consultation_id=consultation.id,
+        number=1,
+        created_at=now,
+        created_by_id=actor.user_id,
+        note=_("Draft put to consultation"),
+    )
+    session.add(draft)
+    session.flush()
+    assert draft.id is not None
+    for position, item in enumerate(articles):
+        article = Article(consultation_id=consultation.id, number=item.number, position=position)
+        session.add(article)
+        session.flush()
+        assert article.id is not None
+        session.add(
+            ArticleText(
+                article_id=article.id,
+                draft_version_id=draft.id,
+                chapter=item.chapter,
+                title=item.title,
+                text=item.text,
+            )
+        )
+    audit.record(
+        session,
+        now=now,
+        actor=actor,
+        action="start",
+        organization_id=organization.id,
+        consultation_id=consultation.id,
+        detail={
+            "workflow": definition.id,
+            "version": definition.version,
+            "hash": definition.source_hash,
+            "title": title,
+            "articles": len(articles),
+        },
+    )
+    return consultation

@@ -1,0 +1,85 @@
+"""Timed windows (thời hạn): opened by an action, closed exactly once by the action their end
+takes. Their ends are absolute UTC instants, counted on the legal calendar when they open."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from consult.calendar import LegalCalendar
+from consult.errors import Conflict
+from consult.i18n import _
+from consult.models import Window
+from consult.workflow.context import ActionContext
+from consult.workflow.definition import WindowSpec
+from consult.workflow.duration import Duration
+
+_window = Window.__table__  # type: ignore[attr-defined]
+_CLOSE = (  # built once: it runs for every scheduled close
+    update(_window)
+    .where(
+        _window.c.consultation_id == bindparam("consultation_id_"),
+        _window.c.name == bindparam("name_"),
+        _window.c.closed_at.is_(None),
+    )
+    .values(closed_at=bindparam("now"))
+)
+
+
+def end_of(
+    calendar: LegalCalendar, start_day: date, opens_at: datetime, now: datetime, duration: Duration
+) -> datetime:
+    """Where a window of ``duration`` from ``start_day`` ends: calendar days by the Civil
+    Code (the start day not counted), working days, or plain time for drills."""
+    if duration.unit == "d":
+        return calendar.period_end(start_day, duration.amount)
+    if duration.unit == "wd":
+        return calendar.working_days_end(start_day, duration.amount)
+    return max(opens_at, now) + duration.approximate
+
+
+def last_day(calendar: LegalCalendar, window: Window) -> date:
+    """The last calendar day (local) of a window whose end is exclusive."""
+    return calendar.local_date(window.closes_at - timedelta(microseconds=1))
+
+
+def open_window(ctx: ActionContext, spec: WindowSpec) -> Window:
+    duration = spec.duration
+    if spec.set_by and ctx.payload.get(spec.set_by):
+        duration = Duration(int(ctx.payload[spec.set_by]), duration.unit)
+    start_day = ctx.payload.get(spec.start_from or "")
+    if start_day is not None:
+        opens_at = datetime.combine(start_day, time(0), tzinfo=ctx.calendar.tz).astimezone(UTC)
+    else:
+        opens_at, start_day = ctx.now, ctx.today
+    window = Window(
+        consultation_id=ctx.consultation_id,
+        name=spec.name,
+        opens_at=opens_at,
+        closes_at=end_of(ctx.calendar, start_day, opens_at, ctx.now, duration),
+        duration=str(duration),
+        on_close=spec.on_close,
+        accepts_comments=spec.accepts_comments,
+        basis=spec.basis,
+    )
+    ctx.session.add(window)
+    ctx.session.flush()
+    ctx.windows().append(window)
+    return window
+
+
+def close_windows(ctx: ActionContext) -> None:
+    """Close the windows whose end this action is; each exactly once (a second close loses)."""
+    for spec in ctx.definition.windows.values():
+        if spec.on_close != ctx.action.name:
+            continue
+        result = ctx.session.connection().execute(
+            _CLOSE, {"consultation_id_": ctx.consultation_id, "name_": spec.name, "now": ctx.now}
+        )
+        if result.rowcount != 1:
+            raise Conflict(_("This window was already closed."))
+        for window in ctx.windows():
+            if window.name == spec.name:
+                set_committed_value(window, "closed_at", ctx.now)
