@@ -36,22 +36,21 @@ def upgrade() -> None:
             .where(consultation.c.id == consultation_id)
             .values(tracks={TRACK: status})
         )
-    with op.batch_alter_table('synthesisreport') as batch:
-        batch.drop_column('status')
+    op.drop_column('synthesisreport', 'status')  # SQLite 3.35+ drops a column in place
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('synthesisreport') as batch:
-        batch.add_column(
-            sa.Column('status', sa.String(length=20), nullable=False, server_default='draft')
-        )
+    op.add_column(
+        'synthesisreport',
+        sa.Column('status', sa.String(length=20), nullable=False, server_default='draft'),
+    )
     bind = op.get_bind()
-    for consultation_id, tracks in list(bind.execute(sa.select(consultation.c.id, consultation.c.tracks))):
+    rows = bind.execute(sa.select(consultation.c.id, consultation.c.tracks))
+    for consultation_id, tracks in list(rows):
         status = (tracks or {}).get(TRACK)
         if status and status != 'none':
             bind.execute(
                 sa.text('UPDATE synthesisreport SET status = :s WHERE consultation_id = :c'),
                 {'s': status, 'c': consultation_id},
             )
-    with op.batch_alter_table('consultation') as batch:
-        batch.drop_column('tracks')
+    op.drop_column('consultation', 'tracks')
