@@ -26,7 +26,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from consult.db import write_session
 from consult.runtime import Runtime
-from consult.services import notifications, receipt_notices, resubmissions
+from consult.services import notifications, resubmissions
+from consult.services.notifications import receipt_notices
 from consult.workflow.engine import Transition
 
 log = logging.getLogger("consult.scheduler")

@@ -29,8 +29,9 @@ from consult.errors import ConsultError, Invalid, NotAllowedNow, NotFound
 from consult.extensions import csrf, limiter
 from consult.i18n import _, current_language
 from consult.models import AuditEvent, Comment, Consultation, Document, Window
-from consult.services import comments, consultations, organizations, receipt_notices
+from consult.services import comments, consultations, organizations
 from consult.services.consultations import ArticleView
+from consult.services.notifications import receipt_notices
 from consult.web import common
 from consult.web.auth import safe_next
 from consult.web.forms import OTHER_LOCALITY, CommentForm
