@@ -9,7 +9,8 @@ scheduler processes may run at once; the compare-and-set in the engine applies e
 transition once.
 
 After reconciling, a pass queues the notices that are due (reminders, closes, publication
-deadlines, the report to the People's Council) and delivers the e-mail outbox; see
+deadlines, the report to the People's Council) and delivers the e-mail outbox (staff notices,
+then the citizens' receipt e-mails, through the same claim and retry code); see
 :mod:`consult.services.notifications`. Each step is idempotent and its failure does not stop
 the others.
 """
