@@ -9,7 +9,8 @@ scheduler processes may run at once; the compare-and-set in the engine applies e
 transition once.
 
 After reconciling, a pass queues the notices that are due (reminders, closes, publication
-deadlines, the report to the People's Council) and delivers the e-mail outbox; see
+deadlines, the report to the People's Council) and delivers the e-mail outbox (staff notices,
+then the citizens' receipt e-mails, through the same claim and retry code); see
 :mod:`consult.services.notifications`. Each step is idempotent and its failure does not stop
 the others.
 """
@@ -26,7 +27,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from consult.db import write_session
 from consult.runtime import Runtime
-from consult.services import notifications, receipt_notices, resubmissions
+from consult.services import notifications, resubmissions
+from consult.services.notifications import receipt_notices
 from consult.workflow.reconcile import Transition
 
 log = logging.getLogger("consult.scheduler")

@@ -20,8 +20,9 @@ from consult import demo
 from consult.models import Comment, Organization, ReceiptSubscription
 from consult.runtime import Runtime
 from consult.scheduler import tick
-from consult.services import intake, receipt_notices
+from consult.services import intake
 from consult.services.intake import CommentInput
+from consult.services.notifications import receipt_notices
 from tests.conftest import Clock
 from tests.helpers import start, take
 from tests.test_notifications import SmtpServer

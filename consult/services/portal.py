@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from consult.models import Consultation
-from consult.services import intake, receipt_notices
+from consult.services import intake
+from consult.services.notifications import receipt_notices
 
 
 def check(

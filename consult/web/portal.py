@@ -12,8 +12,9 @@ from consult.errors import ConsultError, NotAllowedNow, NotFound
 from consult.extensions import csrf, limiter
 from consult.i18n import _, current_language
 from consult.models import Consultation, Window
-from consult.services import consultations, intake, organizations, portal, receipt_notices
+from consult.services import consultations, intake, organizations, portal
 from consult.services.consultations import ArticleView
+from consult.services.notifications import receipt_notices
 from consult.web.common import Refused, perform, show_errors
 from consult.web.forms import OTHER_LOCALITY, CommentForm
 from consult.web.portal_forms import STEP_PREVIEW, STEP_SEND, PortalCommentForm
