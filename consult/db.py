@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, create_engine, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.base import Executable
@@ -318,3 +319,10 @@ def as_writer(session: Session) -> None:
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def upsert(dialect: str | Session) -> Any:
+    """The ``INSERT`` construct of the database's dialect, which knows ``ON CONFLICT``
+    (``on_conflict_do_nothing``, ``on_conflict_do_update``): PostgreSQL's or SQLite's."""
+    name = dialect if isinstance(dialect, str) else dialect.get_bind().dialect.name
+    return postgresql.insert if name == "postgresql" else sqlite.insert

@@ -15,10 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from consult.config import ROOT
+from consult.db import upsert
 from consult.errors import Invalid
 from consult.i18n import _
 from consult.models import Document, Organization, RegisterCounter
@@ -84,7 +84,7 @@ def format_symbol(number: int, doc_type: str, issuer_code: str) -> str:
 
 def _ensure_counter(session: Session, organization_id: int, year: int, series: str) -> None:
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert(dialect)
     stmt = insert(RegisterCounter).values(
         organization_id=organization_id, year=year, series=series, last_number=0
     )

@@ -18,14 +18,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import String, and_, bindparam
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from consult import permissions
 from consult.actor import Actor
 from consult.calendar import format_deadline, format_moment
-from consult.db import Driver, Prepared, as_writer, driver
+from consult.db import Driver, Prepared, as_writer, driver, upsert
 from consult.errors import Invalid, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
 from consult.ledger import audit
@@ -319,7 +318,7 @@ _ROW = tuple(column.name for column in _COMMENTS.columns if column.name != "id")
 def _insert_statement(dialect: str) -> Prepared:
     """``INSERT … ON CONFLICT DO NOTHING RETURNING id``, built once per dialect: the
     conflicts are a receipt code already given or a resend key already held."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert(dialect)
     return Prepared(
         insert(Comment)
         .values({name: bindparam(name, type_=_COMMENTS.c[name].type) for name in _ROW})

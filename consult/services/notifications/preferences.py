@@ -8,10 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from consult.db import is_postgres
+from consult.db import upsert
 from consult.errors import Invalid
 from consult.i18n import _
 from consult.models import NotificationPreference
@@ -60,7 +59,7 @@ def set_preference(
     if kind not in KINDS:
         message = _("Unknown kind of notice: %(kind)s.", kind=kind)
         raise Invalid(message, fields={"kind": message})
-    insert = postgresql.insert if is_postgres(session) else sqlite.insert
+    insert = upsert(session)
     session.execute(
         insert(NotificationPreference)
         .values(user_id=user_id, kind=kind, email=email, in_app=in_app)

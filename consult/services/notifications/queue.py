@@ -17,13 +17,12 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from consult import permissions
 from consult.calendar import CalendarNotCovered, LegalCalendar, days_left
 from consult.clock import ensure_utc
-from consult.db import is_postgres
+from consult.db import upsert
 from consult.models import (
     Consultation,
     Document,
@@ -264,7 +263,7 @@ def _insert_missing(session: Session, rows: Iterable[dict[str, Any]]) -> int:
             ).scalars()
         )
     missing = [by_key[key] for key in keys if key not in existing]
-    insert = postgresql.insert if is_postgres(session) else sqlite.insert
+    insert = upsert(session)
     queued = 0
     for chunk in _chunks(missing, 100):
         statement = (
