@@ -214,6 +214,11 @@ def _open_consultation(
     )
     session.flush()
     assert consultation.id is not None
+    definition = runtime.engine.definition_of(session, consultation)
+    plan = definition.actions_named("sign_plan")
+    if plan:  # the Chairman signs the plan before the draft is posted
+        signer = _actor_for_role(session, plan[0].roles[0], data)
+        runtime.engine.take(session, consultation.id, "sign_plan", signer, {}, now)
     runtime.engine.take(session, consultation.id, "start_posting", drafter, {}, now)
     for opinion in spec["opinions"]:
         entered_by = drafter if opinion.get("channel", "online") != "online" else None

@@ -68,6 +68,38 @@ def take(
         return ctx
 
 
+def post_draft(
+    runtime: Runtime,
+    consultation_id: int,
+    payload: dict[str, Any] | None = None,
+    drafter: str = "tuphap",
+    signer: str = "chutich",
+) -> Any:
+    """Post the draft as the commune does: the Chairman signs the plan (when the procedure
+    asks for it and no paper plan's number is given), then the legal officer posts it."""
+    payload = payload or {}
+    with Session(runtime.db) as session:
+        consultation = runtime.engine.get(session, consultation_id)
+        definition = runtime.engine.definition_of(session, consultation)
+        needs_plan = "sign_plan" in definition.available(consultation.state, consultation.tracks)
+    if needs_plan and not payload.get("plan_number"):
+        take(runtime, consultation_id, "sign_plan", signer)
+    return take(runtime, consultation_id, "start_posting", drafter, payload)
+
+
+def decide(
+    runtime: Runtime,
+    consultation_id: int,
+    payload: dict[str, Any] | None = None,
+    drafter: str = "tuphap",
+    signer: str = "chutich",
+) -> Any:
+    """The synthesis report generated and approved, then the decision signed."""
+    take(runtime, consultation_id, "generate_synthesis", drafter)
+    take(runtime, consultation_id, "approve_synthesis", signer)
+    return take(runtime, consultation_id, "issue_decision", signer, payload)
+
+
 def csrf(client: FlaskClient, path: str) -> str:
     """The CSRF token of the form on ``path`` (or on the page it has moved to)."""
     response = client.get(path, follow_redirects=True)

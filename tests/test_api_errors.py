@@ -17,7 +17,7 @@ from consult.models import Organization
 from consult.runtime import Runtime
 from consult.scheduler import tick
 from tests.conftest import Api, Clock
-from tests.helpers import start, take
+from tests.helpers import post_draft, start, take
 
 ARTICLE = {"number": "1", "title": "Phạm vi", "text": "Quy chế này quy định việc..."}
 
@@ -38,7 +38,7 @@ def error_of(response: Any, status: int) -> dict[str, Any]:
 def open_id(runtime: Runtime, commune: Organization) -> int:
     """A commune consultation posted Fri 01/03/2024: opinions until 24:00 on 21/03/2024."""
     cid = start(runtime, commune)
-    take(runtime, cid, "start_posting", "tuphap")
+    post_draft(runtime, cid)
     return cid
 
 
@@ -88,16 +88,20 @@ def test_roles_are_checked_where_the_rule_lives(
         headers=council,
     )
     assert error_of(refused, 403)["code"] == "forbidden"
-    take(runtime, cid, "start_posting", "tuphap")
+    post_draft(runtime, cid)
     receipt = api.client.post(f"/api/v1/consultations/{cid}/comments", json={"body": "Góp ý."})
     assert receipt.status_code == 201
     listing = api.client.get(f"/api/v1/consultations/{cid}/comments", headers=council)
     assert listing.status_code == 200  # the council follows the opinions…
     review_path = f"/api/v1/comments/{listing.get_json()['items'][0]['id']}"
     review = api.client.patch(review_path, json={"disposition": "accepted"}, headers=council)
-    assert error_of(review, 403)["code"] == "forbidden"  # …but the Front answers them
-    answered = api.client.patch(
+    assert error_of(review, 403)["code"] == "forbidden"  # …but the committee answers them
+    front = api.client.patch(
         review_path, json={"disposition": "accepted"}, headers=api.headers("mttq")
+    )
+    assert error_of(front, 403)["code"] == "forbidden"  # the Front proposes (Art. 28)
+    answered = api.client.patch(
+        review_path, json={"disposition": "accepted"}, headers=api.headers("tuphap")
     )
     assert answered.status_code == 200
 
@@ -111,6 +115,8 @@ def test_roles_are_checked_where_the_rule_lives(
     )
     error = error_of(signed_by_drafter, 403)
     assert "signer" in error["message"]
+    take(runtime, cid, "generate_synthesis", "tuphap")
+    take(runtime, cid, "approve_synthesis", "chutich")
     signed = api.client.post(
         f"/api/v1/consultations/{cid}/actions/issue_decision",
         json={},
@@ -178,7 +184,9 @@ def test_a_bad_payload_is_422_naming_the_field_and_the_law(
         path, json={"comment_days": 10}, headers={**drafter, "Accept-Language": "en"}
     )
     assert "must be at least" in error_of(in_english, 422)["message"]
-    # Nothing was half-done: the draft is still a draft, and the right payload goes through.
+    # Nothing was half-done: the draft is still a draft, and once the Chairman has signed the
+    # plan the right payload goes through.
+    take(runtime, cid, "sign_plan", "chutich")
     assert api.client.post(path, json={}, headers=drafter).get_json()["state"] == "consulting"
 
 
@@ -281,7 +289,7 @@ def test_a_flood_of_opinions_from_one_address_is_rate_limited(
 ) -> None:
     runtime = limited_app.extensions["consult"]
     cid = start(runtime, commune)
-    take(runtime, cid, "start_posting", "tuphap")
+    post_draft(runtime, cid)
     client = limited_app.test_client()
     path = f"/api/v1/consultations/{cid}/comments"
     for n in range(2):

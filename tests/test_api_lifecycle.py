@@ -17,7 +17,7 @@ from consult.runtime import Runtime
 from consult.scheduler import tick
 from consult.services import users
 from tests.conftest import PASSWORD, Api, Clock
-from tests.helpers import start, take
+from tests.helpers import post_draft, start, take
 
 ARTICLES = [
     {"number": "1", "title": "Phạm vi điều chỉnh", "text": "Quy chế này quy định việc..."},
@@ -107,7 +107,13 @@ def test_commune_regulation_from_draft_to_published_decision(
     assert draft["window"] is None and draft["version"] == 1
     assert citizen.get(f"/consultations/{cid}").status_code == 404
 
-    # Fri 01/03/2024: the plan is issued and the draft posted; 20 days end Thu 21/03 24:00.
+    # Fri 01/03/2024: the legal officer cannot post before the Chairman signs the plan.
+    unsigned = drafter.take(cid, "start_posting")
+    assert unsigned.status_code == 409 and "Chairman" in unsigned.get_json()["error"]["message"]
+    plan = signer.take(cid, "sign_plan")
+    assert plan.status_code == 200, plan.get_json()
+    assert symbols(plan.get_json()) == ["01/KH-UBND"]
+    # The draft is posted; 20 days end Thu 21/03 24:00.
     posted = drafter.take(cid, "start_posting")
     assert posted.status_code == 200, posted.get_json()
     consultation = posted.get_json()
@@ -164,7 +170,8 @@ def test_commune_regulation_from_draft_to_published_decision(
     assert late.status_code == 409
     assert "24:00 ngày 21/03/2024" in late.get_json()["error"]["message"]
 
-    # The Front sees who wrote what, and that the synthesis waits for every disposition.
+    # The Front and the committee see who wrote what, and that the synthesis waits for every
+    # disposition; the committee answers (Art. 28: the Front takes part and proposes).
     listing = reviewer.get(f"/consultations/{cid}/comments").get_json()
     assert listing["total"] == 1 and listing["page"] == 1
     opinion = listing["items"][0]
@@ -174,10 +181,12 @@ def test_commune_regulation_from_draft_to_published_decision(
     synthesis = next(a for a in waiting["actions"] if a["name"] == "submit_synthesis")
     assert synthesis["allowed"] is False and "1 ý kiến" in synthesis["blocked_by"]
 
-    refused = reviewer.patch(f"/comments/{opinion['id']}", {"disposition": "not_accepted"})
+    not_the_front = reviewer.patch(f"/comments/{opinion['id']}", {"disposition": "accepted"})
+    assert not_the_front.status_code == 403
+    refused = drafter.patch(f"/comments/{opinion['id']}", {"disposition": "not_accepted"})
     assert refused.status_code == 422
     assert "reason" in refused.get_json()["error"]["fields"]
-    answered = reviewer.patch(
+    answered = drafter.patch(
         f"/comments/{opinion['id']}",
         {
             "disposition": "accepted",
@@ -191,23 +200,34 @@ def test_commune_regulation_from_draft_to_published_decision(
     assert submitted.status_code == 200, submitted.get_json()
     assert submitted.get_json()["state"] == "deciding"
 
-    # The Chairman signs: the register's next number after the plan's 01.
+    # The Chairman cannot sign before approving the synthesis report the committee prepares.
+    unapproved = signer.take(cid, "issue_decision")
+    assert unapproved.status_code == 409 and "Báo cáo" in unapproved.get_json()["error"]["message"]
+    assert drafter.take(cid, "generate_synthesis").status_code == 200
+    report = signer.take(cid, "approve_synthesis")
+    assert report.status_code == 200, report.get_json()
+    assert "02/BC-UBND" in symbols(report.get_json())
+
+    # The Chairman signs: the register's next number after the report's 02.
     signed = signer.take(cid, "issue_decision")
     assert signed.status_code == 200, signed.get_json()
     decision = next(d for d in signed.get_json()["documents"] if d["type"] == "QĐ")
-    assert decision["symbol"] == "02/QĐ-UBND" and decision["number"] == 2
+    assert decision["symbol"] == "03/QĐ-UBND" and decision["number"] == 3
     assert decision["issued_on"] == "2024-03-22" and decision["published_on"] is None
     assert decision["url"] == f"/consultations/{cid}#doc-{decision['id']}"
-    assert "02/QĐ-UBND" not in symbols(citizen.get(f"/consultations/{cid}").get_json())
+    assert "03/QĐ-UBND" not in symbols(citizen.get(f"/consultations/{cid}").get_json())
 
-    # The records office publishes it; citizens see the decision and the answer.
-    published = clerk.take(cid, "publish")
+    # The records office publishes it, with the signed copy or the record of a digital
+    # signature; citizens see the decision and the answer.
+    unsigned_copy = clerk.take(cid, "publish")
+    assert unsigned_copy.status_code == 409
+    published = clerk.take(cid, "publish", {"signed_digitally": True})
     assert published.status_code == 200, published.get_json()
     assert published.get_json()["state"] == "published"
     documents = citizen.get(f"/consultations/{cid}/documents").get_json()["items"]
     assert [(d["symbol"], d["published_on"]) for d in documents] == [
         ("01/KH-UBND", "2024-03-01"),
-        ("02/QĐ-UBND", "2024-03-22"),
+        ("03/QĐ-UBND", "2024-03-22"),
     ]
     final = citizen.get(f"/receipts/{receipt}").get_json()
     assert final["status"] == "answered" and final["disposition"] == "accepted"
@@ -216,10 +236,13 @@ def test_commune_regulation_from_draft_to_published_decision(
     # One audit entry per action, in order, on an intact chain.
     assert audit_trail(runtime, cid) == [
         "start",
+        "sign_plan",
         "start_posting",
         "close_posting",
         "review_comment",
         "submit_synthesis",
+        "generate_synthesis",
+        "approve_synthesis",
         "issue_decision",
         "publish",
     ]
@@ -260,12 +283,14 @@ def test_drill_with_a_thirty_second_window_runs_to_publication(
 
 
 def deciding(runtime: Runtime, organization: Organization, clock: Clock) -> int:
-    """A consultation whose window has ended and whose synthesis is submitted."""
+    """A consultation whose window has ended, its synthesis submitted and its report approved."""
     cid = start(runtime, organization)
-    take(runtime, cid, "start_posting", "tuphap")
+    post_draft(runtime, cid)
     clock.advance(days=21)
     tick(runtime)
     take(runtime, cid, "submit_synthesis", "mttq")
+    take(runtime, cid, "generate_synthesis", "tuphap")
+    take(runtime, cid, "approve_synthesis", "chutich")
     return cid
 
 
@@ -304,8 +329,9 @@ def test_two_signers_issue_at_once_one_wins(
     assert sorted(statuses) == [200, 409]
     after = Desk(api.client, tokens[0]).get(f"/consultations/{cid}").get_json()
     assert after["state"] == "issued"
-    assert after["version"] == 5  # start, posting, close, synthesis, one decision
-    assert [s for s in symbols(after) if "/QĐ-" in s] == ["02/QĐ-UBND"]
+    # start, plan, posting, close, synthesis, report generated and approved, one decision
+    assert after["version"] == 8
+    assert [s for s in symbols(after) if "/QĐ-" in s] == ["03/QĐ-UBND"]
     assert audit_trail(runtime, cid).count("issue_decision") == 1
     assert chain_intact(runtime)
 
@@ -314,7 +340,7 @@ def test_anyone_lists_the_public_consultations_and_staff_also_see_drafts(
     api: Api, runtime: Runtime, commune: Organization, clock: Clock
 ) -> None:
     posted = start(runtime, commune, title="Quy chế đã niêm yết")
-    take(runtime, posted, "start_posting", "tuphap")
+    post_draft(runtime, posted)
     draft = start(runtime, commune, workflow="qcdc-co-quan", title="Quy chế còn dự thảo")
     citizen, drafter = Desk(api.client, {}), Desk(api.client, api.headers("tuphap"))
 

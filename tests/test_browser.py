@@ -15,7 +15,7 @@ from consult.models import Organization
 from consult.runtime import Runtime
 from tests import browser as shared
 from tests.conftest import PASSWORD
-from tests.helpers import start, take
+from tests.helpers import post_draft, start
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ PHONE = shared.PHONE
 @pytest.fixture
 def open_id(runtime: Runtime, commune: Organization) -> int:
     consultation_id = start(runtime, commune, title="Quy chế thực hiện dân chủ xã Đông Sơn")
-    take(runtime, consultation_id, "start_posting", "tuphap")
+    post_draft(runtime, consultation_id)
     return consultation_id
 
 

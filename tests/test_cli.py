@@ -43,6 +43,7 @@ def test_demo_loads_the_seed_history_once_and_prints_the_accounts(consult, datab
             "156/QĐ-UBND": "26/02/2024",
             "170/KH-UBND": "28/02/2024",
             "174/KH-UBND": "01/03/2024",
+            "265/BC-UBND": "22/03/2024",  # the synthesis report approved before the decision
             "268/QĐ-UBND": "25/03/2024",
             "277/KH-UBND": "28/03/2024",
         }

@@ -9,18 +9,18 @@ from flask.testing import FlaskClient
 from consult.models import Organization
 from consult.runtime import Runtime
 from tests.conftest import Clock
-from tests.helpers import login, start, take
+from tests.helpers import decide, login, post_draft, start, take
 
 
 def test_the_clerk_sees_the_publication_deadline_then_the_overdue_flag(
     runtime: Runtime, commune: Organization, clock: Clock, client: FlaskClient
 ) -> None:
     cid = start(runtime, commune)
-    take(runtime, cid, "start_posting", "tuphap")
+    post_draft(runtime, cid)
     clock.set(datetime(2024, 3, 25, 2, 0, tzinfo=UTC))  # Mon 25/03/2024 09:00 in Vietnam
     runtime.engine.reconcile(runtime.db, runtime.now())
     take(runtime, cid, "submit_synthesis", "mttq")
-    [decision] = take(runtime, cid, "issue_decision", "chutich").documents
+    [decision] = decide(runtime, cid).documents
     login(client, "vanthu")
 
     page = client.get("/staff/").get_data(as_text=True)
@@ -32,7 +32,7 @@ def test_the_clerk_sees_the_publication_deadline_then_the_overdue_flag(
     page = client.get("/staff/").get_data(as_text=True)
     assert "tag-overdue" in page
 
-    take(runtime, cid, "publish", "vanthu")
+    take(runtime, cid, "publish", "vanthu", {"signed_digitally": True})
     page = client.get("/staff/").get_data(as_text=True)
     assert "tag-overdue" not in page and "24:00 ngày 01/04/2024" not in page
 

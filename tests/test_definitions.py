@@ -93,7 +93,7 @@ def test_a_window_of_seconds_needs_a_drill_definition(tmp_path: Path) -> None:
 
 
 def test_unknown_guard_target_and_missing_final_stage(tmp_path: Path) -> None:
-    path = variant(tmp_path, "guards: [has_articles]", "guards: [moon_is_full]")
+    path = variant(tmp_path, "guards: [has_articles, plan_issued]", "guards: [moon_is_full]")
     assert "unknown guard 'moon_is_full'" in errors_of(path)[0]
     path = variant(tmp_path, "    to: deciding\n", "    to: nowhere\n")
     assert any("unknown stage 'nowhere'" in e for e in errors_of(path))

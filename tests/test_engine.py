@@ -13,11 +13,10 @@ from consult.errors import Conflict, Forbidden, Invalid, NotAllowedNow, NotFound
 from consult.ledger import audit
 from consult.models import AuditEvent, Consultation, Document, Organization, Window
 from consult.runtime import Runtime
-from consult.services import intake, opinions
-from consult.services import review as reviewing
+from consult.services import answers, intake, opinions
 from consult.services.intake import CommentInput
 from tests.conftest import Clock
-from tests.helpers import actor, start, take
+from tests.helpers import actor, decide, post_draft, start, take
 
 
 def window_of(runtime: Runtime, consultation_id: int, name: str = "comment_window") -> Window:
@@ -43,9 +42,10 @@ def test_posting_opens_a_window_counted_as_the_civil_code_says(
 ) -> None:
     cid = start(core, commune)
     # Posted Mon 04/03/2024: day 20 is Sun 24/03, so the window runs to Mon 25/03 24:00.
+    signed = take(core, cid, "sign_plan", "chutich")  # the Chairman signs the plan: numbered
+    assert [d.symbol for d in signed.documents] == ["01/KH-UBND"]
     ctx = take(core, cid, "start_posting", "tuphap", {"posted_on": "2024-03-04"})
     assert ctx.consultation.state == "consulting"
-    assert [d.symbol for d in ctx.documents] == ["01/KH-UBND"]
     window = window_of(core, cid)
     assert window.opens_at == datetime(2024, 3, 3, 17, 0, tzinfo=UTC)
     assert window.closes_at == datetime(2024, 3, 25, 17, 0, tzinfo=UTC)
@@ -59,7 +59,7 @@ def test_the_drafter_extends_an_open_window_but_no_one_shortens_it(
     core: Runtime, commune: Organization, clock: Clock
 ) -> None:
     cid = start(core, commune)
-    take(core, cid, "start_posting", "tuphap")  # window to Thu 21/03/2024 24:00
+    post_draft(core, cid)  # window to Thu 21/03/2024 24:00
     with pytest.raises(Invalid) as caught:
         take(core, cid, "extend_window", "tuphap", {"days": 0, "reason": "x"})
     assert "days" in caught.value.fields
@@ -111,12 +111,12 @@ def test_a_plan_shorter_than_the_legal_minimum_is_refused(
 ) -> None:
     cid = start(core, commune)
     with pytest.raises(Invalid) as caught:
-        take(core, cid, "start_posting", "tuphap", {"comment_days": 15})
+        post_draft(core, cid, {"comment_days": 15})
     assert "Điều 28(2)" in caught.value.fields["comment_days"]
     with pytest.raises(Invalid) as caught:
-        take(core, cid, "start_posting", "tuphap", {"posted_on": "04/03/2024", "extra": 1})
+        post_draft(core, cid, {"posted_on": "04/03/2024", "extra": 1})
     assert set(caught.value.fields) == {"posted_on", "extra"}
-    ctx = take(core, cid, "start_posting", "tuphap", {"comment_days": 30})
+    ctx = post_draft(core, cid, {"comment_days": 30})
     assert ctx.consultation.state == "consulting"
     assert window_of(core, cid).duration == "30d"
 
@@ -125,7 +125,7 @@ def test_a_late_comment_is_refused_with_no_scheduler_running(
     core: Runtime, commune: Organization, clock: Clock
 ) -> None:
     cid = start(core, commune)
-    take(core, cid, "start_posting", "tuphap")  # Fri 01/03/2024 → Thu 21/03 24:00
+    post_draft(core, cid)  # Fri 01/03/2024 → Thu 21/03 24:00
     comment(core, cid)
     clock.set(datetime(2024, 3, 21, 16, 59, 59, tzinfo=UTC))  # 23:59:59 on the last day
     comment(core, cid, "Kịp giờ chót.")
@@ -141,7 +141,7 @@ def test_no_decision_and_no_early_close_before_the_window_ends(
     core: Runtime, commune: Organization, clock: Clock
 ) -> None:
     cid = start(core, commune)
-    take(core, cid, "start_posting", "tuphap")
+    post_draft(core, cid)
     with pytest.raises(NotAllowedNow, match="24:00 ngày 21/03/2024"):
         take(core, cid, "issue_decision", "chutich")
     with pytest.raises(NotAllowedNow, match="no one can close it early"):
@@ -154,43 +154,43 @@ def test_synthesis_needs_a_disposition_for_every_opinion(
     core: Runtime, commune: Organization, clock: Clock
 ) -> None:
     cid = start(core, commune)
-    take(core, cid, "start_posting", "tuphap")
+    post_draft(core, cid)
     receipt = comment(core, cid)
     clock.advance(days=21)
     assert [t.action for t in core.engine.reconcile(core.db, core.now())] == ["close_posting"]
     with pytest.raises(NotAllowedNow, match="1 opinion"):
         take(core, cid, "submit_synthesis", "mttq")
-    with write_session(core.db) as session:
+    with write_session(core.db) as session:  # the committee answers (Art. 28)
         found = intake.by_receipt(session, receipt)
         with pytest.raises(Invalid) as caught:
-            reviewing.review(
+            answers.review(
                 session,
                 core.engine,
                 found.id,
-                actor(session, "mttq"),
+                actor(session, "tuphap"),
                 core.now(),
                 disposition="not_accepted",
             )
         assert "reason" in caught.value.fields
-        reviewing.review(
+        answers.review(
             session,
             core.engine,
             found.id,
-            actor(session, "mttq"),
+            actor(session, "tuphap"),
             core.now(),
             disposition="accepted",
             response="Đã bổ sung vào Điều 2.",
         )
     take(core, cid, "submit_synthesis", "mttq", {"summary": "Tiếp thu 1 ý kiến."})
-    ctx = take(core, cid, "issue_decision", "chutich")
-    assert [d.symbol for d in ctx.documents] == ["02/QĐ-UBND"]
+    ctx = decide(core, cid)  # the report is BC 02, approved before the decision
+    assert [d.symbol for d in ctx.documents] == ["03/QĐ-UBND"]
     assert ctx.documents[0].signer_name == "Trần Văn Bình"
     with write_session(core.db) as session, pytest.raises(NotAllowedNow, match="synthesis"):
-        reviewing.review(
+        answers.review(
             session,
             core.engine,
             found.id,
-            actor(session, "mttq"),
+            actor(session, "tuphap"),
             core.now(),
             disposition="duplicate",
         )
@@ -200,6 +200,7 @@ def test_two_concurrent_takes_give_one_transition_and_one_conflict(
     core: Runtime, commune: Organization
 ) -> None:
     cid = start(core, commune)
+    take(core, cid, "sign_plan", "chutich")
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -220,7 +221,7 @@ def test_two_concurrent_takes_give_one_transition_and_one_conflict(
     assert sorted(outcomes) == ["409", "ok"]
     with Session(core.db) as session:
         consultation = session.get(Consultation, cid)
-        assert consultation.state == "consulting" and consultation.version == 2
+        assert consultation.state == "consulting" and consultation.version == 3
         assert session.exec(select(func.count()).select_from(Document)).one() == 1
         assert session.exec(select(func.count()).select_from(Window)).one() == 2
 
@@ -230,7 +231,7 @@ def test_reconcile_applies_a_due_close_once_even_from_two_processes_at_once(
 ) -> None:
     ids = [start(core, commune, title=f"Quy chế {n}") for n in range(3)]
     for cid in ids:
-        take(core, cid, "start_posting", "tuphap")
+        post_draft(core, cid)
     assert core.engine.reconcile(core.db, core.now()) == []
     clock.advance(days=30)
     results: list[int] = []
@@ -264,7 +265,7 @@ def test_a_consultation_keeps_the_rules_it_started_with(
 
     fresh = build_runtime(core.settings, clock=core.clock)
     try:
-        ctx = take(fresh, cid, "start_posting", "tuphap")
+        ctx = post_draft(fresh, cid)
         assert ctx.definition.version == 1
         assert fresh.catalog.get("qcdc-ubnd-xa").version == 2
     finally:
@@ -275,7 +276,7 @@ def test_a_posting_dated_ahead_opens_by_itself_on_that_day(
     core: Runtime, commune: Organization, clock: Clock
 ) -> None:
     cid = start(core, commune)
-    take(core, cid, "start_posting", "tuphap", {"posted_on": "2024-03-04"})  # on Fri 01/03
+    post_draft(core, cid, {"posted_on": "2024-03-04"})  # on Fri 01/03
     with pytest.raises(NotAllowedNow, match="00:00 ngày 04/03/2024"):
         comment(core, cid)
     clock.set(datetime(2024, 3, 3, 17, 0, tzinfo=UTC))  # 00:00 on Mon 04/03, no scheduler ran

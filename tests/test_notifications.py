@@ -23,7 +23,7 @@ from consult.runtime import Runtime, build_runtime
 from consult.scheduler import tick
 from consult.services import notifications
 from tests.conftest import Clock
-from tests.helpers import start, take
+from tests.helpers import decide, post_draft, start, take
 
 TITLE = "Quy chế thực hiện dân chủ của UBND xã"
 STAFF = ("tuphap", "mttq", "hdnd", "chutich", "vanthu")
@@ -133,7 +133,7 @@ def body(message: EmailMessage) -> str:
 def posted(runtime: Runtime, organization: Organization) -> int:
     """A consultation posted on Fri 01/03/2024: comments until Thu 21/03 24:00."""
     cid = start(runtime, organization, title=TITLE)
-    take(runtime, cid, "start_posting", "tuphap")
+    post_draft(runtime, cid)
     return cid
 
 
@@ -321,7 +321,7 @@ def issued_on_monday_25_march(rt: Runtime, commune: Organization, clock: Clock) 
     clock.set(vn(2024, 3, 25, 8))
     tick(rt)
     take(rt, cid, "submit_synthesis", "mttq", {"summary": "Không có ý kiến."})
-    take(rt, cid, "issue_decision", "chutich", {"issued_on": "2024-03-25"})
+    decide(rt, cid, {"issued_on": "2024-03-25"})
     return cid
 
 
@@ -368,7 +368,7 @@ def test_a_decision_must_be_published_within_5_working_days_and_is_flagged_after
     tick(rt)
     assert smtp.inbox.take() == []
 
-    take(rt, cid, "publish", "vanthu")
+    take(rt, cid, "publish", "vanthu", {"signed_digitally": True})
     assert not notifications.is_publication_overdue(rt.calendar, decision_of(rt, cid), rt.now())
 
 
@@ -377,7 +377,7 @@ def test_the_council_and_the_signer_are_asked_to_report_once_the_regulation_is_i
 ) -> None:
     cid = issued_on_monday_25_march(rt, commune, clock)
     symbol = decision_of(rt, cid).symbol
-    take(rt, cid, "publish", "vanthu")
+    take(rt, cid, "publish", "vanthu", {"signed_digitally": True})
     clock.set(vn(2024, 3, 28, 8))
     tick(rt)
     smtp.inbox.take()
@@ -403,7 +403,7 @@ def test_two_schedulers_ticking_at_once_send_each_email_once(
     rt: Runtime, commune: Organization, clock: Clock, smtp: SmtpServer
 ) -> None:
     for n in range(3):
-        take(rt, start(rt, commune, title=f"{TITLE} (lần {n + 1})"), "start_posting", "tuphap")
+        post_draft(rt, start(rt, commune, title=f"{TITLE} (lần {n + 1})"))
     other = build_runtime(rt.settings, clock=clock)  # its own connection pool: a 2nd process
     try:
 

@@ -22,7 +22,7 @@ from consult.scheduler import tick
 from consult.services import notifications
 from consult.services.notifications import receipt_notices
 from tests.conftest import Api, Clock
-from tests.helpers import start, take
+from tests.helpers import post_draft, start, take
 from tests.test_notifications import Inbox, SmtpServer
 from tests.test_portal import post, receipt_of
 from tests.test_web import AFTER_WINDOW, comments_of
@@ -71,7 +71,7 @@ def mailing(runtime: Runtime, smtp: SmtpServer) -> Runtime:
 def posted(runtime: Runtime, commune: Organization, title: str) -> int:
     """Posted on Fri 01/03/2024: opinions until 24:00 on 21/03/2024."""
     consultation_id = start(runtime, commune, title=title)
-    take(runtime, consultation_id, "start_posting", "tuphap")
+    post_draft(runtime, consultation_id)
     return consultation_id
 
 
@@ -90,7 +90,7 @@ def ask_to_be_told(client: FlaskClient, consultation_id: int, contact: str) -> s
 
 
 def answer_all(api: Api, runtime: Runtime, consultation_id: int) -> None:
-    reviewer = api.headers("mttq")
+    reviewer = api.headers("tuphap")  # the committee answers (Art. 28)
     for opinion in comments_of(runtime, consultation_id):
         response = api.client.patch(
             f"/api/v1/comments/{opinion.id}",

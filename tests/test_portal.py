@@ -24,7 +24,7 @@ from consult.services import intake
 from consult.services.intake import CommentInput
 from consult.services.notifications import receipt_notices
 from tests.conftest import Clock
-from tests.helpers import start, take
+from tests.helpers import post_draft, start, take
 from tests.test_notifications import SmtpServer
 from tests.test_web import AFTER_WINDOW, comments_of, csrf, login, text
 
@@ -35,7 +35,7 @@ PATH = "/consultations/{id}/comment"
 def open_id(runtime: Runtime, commune: Organization) -> int:
     """Posted on Fri 01/03/2024: opinions until 24:00 on 21/03/2024."""
     consultation_id = start(runtime, commune, title="Quy chế dân chủ xã Đông Sơn")
-    take(runtime, consultation_id, "start_posting", "tuphap")
+    post_draft(runtime, consultation_id)
     return consultation_id
 
 
@@ -264,7 +264,7 @@ def test_citizen_is_emailed_once_when_the_response_is_published(
         )
         mailing = dataclasses.replace(runtime, settings=settings)
         # Answered but not yet public (the review is still open): nothing is sent.
-        login(client, "mttq")
+        login(client, "tuphap")  # the committee answers (Art. 28)
         [row] = comments_of(runtime, open_id)
         token = csrf(client, f"/staff/comments/{row.id}/review")
         client.post(

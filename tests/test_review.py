@@ -23,13 +23,12 @@ from consult.db import write_session
 from consult.errors import Forbidden, Invalid, NotAllowedNow
 from consult.models import Comment, Document, Organization, PostingRecord
 from consult.runtime import Runtime
+from consult.services import answers as workbench
 from consult.services import campaigns, intake, revisions, scans, synthesis
-from consult.services import review as reviewing
-from consult.services import review as workbench
 from consult.workflow.engine import ArticleInput
 from tests import helpers
 from tests.conftest import Clock
-from tests.helpers import ARTICLES, actor, csrf, start, take
+from tests.helpers import ARTICLES, actor, csrf, post_draft, start, take
 
 AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)  # Fri 22/03/2024 08:00 Vietnam time
 VILLAGES = ["Thôn Đồng Bông", "Thôn Trại Nhất", "Thôn Trại Nhất", ""]
@@ -51,7 +50,7 @@ def login(client: FlaskClient, username: str) -> None:
 
 def opened(runtime: Runtime, commune: Organization) -> int:
     consultation_id = start(runtime, commune)
-    take(runtime, consultation_id, "start_posting", "tuphap")
+    post_draft(runtime, consultation_id)
     return consultation_id
 
 
@@ -83,7 +82,7 @@ def dispose(runtime: Runtime, consultation_id: int, ids: list[int], **kwargs: An
             runtime.engine,
             consultation_id,
             ids,
-            actor(session, "mttq"),
+            actor(session, "tuphap"),
             runtime.now(),
             **kwargs,
         )
@@ -150,7 +149,7 @@ def test_report_counts_equal_the_data_of_a_generated_consultation(
             people[k] += m["represents"]
         return {k: (opinions[k], people[k]) for k in opinions}
 
-    take(runtime, consultation_id, "generate_synthesis", "mttq")
+    take(runtime, consultation_id, "generate_synthesis", "tuphap")
     with Session(runtime.db) as session:
         report = synthesis.current(session, consultation_id)
         assert report is not None
@@ -241,7 +240,7 @@ def test_bulk_not_accepted_without_reason_is_refused_and_changes_nothing(
 ) -> None:
     consultation_id = opened(runtime, commune)
     ids = [submit(runtime, consultation_id, body=f"Ý kiến {i}").id for i in range(3)]
-    login(client, "mttq")
+    login(client, "tuphap")
     token = csrf(client, f"/staff/review/{consultation_id}")
     form = {"csrf_token": token, "ids": [str(i) for i in ids], "disposition": "not_accepted"}
     response = client.post(f"/staff/review/{consultation_id}/bulk", data=form)
@@ -292,7 +291,7 @@ def test_identical_and_near_identical_opinions_are_grouped_and_answered_once(
     assert other not in cluster.comment_ids
     assert (cluster.count, cluster.people, cluster.kind) == (5, 12, "near")
 
-    login(client, "mttq")
+    login(client, "tuphap")
     token = csrf(client, f"/staff/review/{consultation_id}/duplicates")
     response = client.post(
         f"/staff/review/{consultation_id}/duplicates",
@@ -379,7 +378,7 @@ def test_signer_approves_the_report_then_the_clerk_posts_it_for_30_days(
     first = submit(runtime, consultation_id, body="Ý kiến thứ nhất", author_name="Phạm Thị Hoa")
     assert first.id is not None
     dispose(runtime, consultation_id, [first.id], disposition="accepted", response="Đã tiếp thu.")
-    take(runtime, consultation_id, "generate_synthesis", "mttq")
+    take(runtime, consultation_id, "generate_synthesis", "tuphap")
     with pytest.raises(NotAllowedNow):  # the window is still open
         take(runtime, consultation_id, "approve_synthesis", "chutich")
     close_window(runtime, clock, consultation_id)
@@ -393,7 +392,7 @@ def test_signer_approves_the_report_then_the_clerk_posts_it_for_30_days(
     with Session(runtime.db) as session:
         assert synthesis.current(session, consultation_id).status == "draft"  # type: ignore[union-attr]
     dispose(runtime, consultation_id, [second.id], disposition="out_of_scope")
-    login(client, "mttq")
+    login(client, "tuphap")
     token = csrf(client, f"/staff/review/{consultation_id}/report")
     client.post(f"/staff/review/{consultation_id}/report/generate", data={"csrf_token": token})
     client.post(f"/staff/review/{consultation_id}/report/approve", data={"csrf_token": token})
@@ -410,11 +409,11 @@ def test_signer_approves_the_report_then_the_clerk_posts_it_for_30_days(
         assert re.fullmatch(r"\d{2,}/BC-UBND", document.symbol)
     # Dispositions are final once approved, through the API too.
     with write_session(runtime.db) as session, pytest.raises(NotAllowedNow):
-        reviewing.review(
+        workbench.review(
             session,
             runtime.engine,
             first.id,
-            actor(session, "mttq"),
+            actor(session, "tuphap"),
             runtime.now(),
             disposition="not_accepted",
             reason="x",

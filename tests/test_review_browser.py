@@ -22,7 +22,7 @@ from consult.runtime import Runtime
 from consult.services import intake
 from tests import browser as shared
 from tests.conftest import PASSWORD, Clock
-from tests.helpers import start, take
+from tests.helpers import post_draft, start, take
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def seed(runtime: Runtime, commune: Organization) -> tuple[int, str]:
     """An open consultation with a campaign (four copies and a near variant) and two others;
     returns its id and the receipt of one citizen's copy."""
     consultation_id = start(runtime, commune, title="Quy chế thực hiện dân chủ xã Đông Sơn")
-    take(runtime, consultation_id, "start_posting", "tuphap")
+    post_draft(runtime, consultation_id)
     texts = [
         (CAMPAIGN, "3", "Nguyễn Văn Tám"),
         (CAMPAIGN.upper(), "3", ""),
@@ -70,7 +70,7 @@ def log_in(page: Page, live_url: str, username: str, target: str) -> None:
     expect(page).to_have_url(re.compile(re.escape(target) + "$"))
 
 
-def test_reviewer_works_through_the_opinions_and_the_citizen_sees_the_response(
+def test_the_committee_works_through_the_opinions_and_the_citizen_sees_the_response(
     browser: Browser,
     live_url: str,
     runtime: Runtime,
@@ -81,7 +81,8 @@ def test_reviewer_works_through_the_opinions_and_the_citizen_sees_the_response(
     consultation_id, citizen_receipt = seed(runtime, commune)
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = desk.new_page()
-    log_in(page, live_url, "mttq", f"/staff/consultations/{consultation_id}")
+    # The legal officer prepares the synthesis and the explanation (Art. 28).
+    log_in(page, live_url, "tuphap", f"/staff/consultations/{consultation_id}")
     page.locator("#workbench-link").click()
     expect(page).to_have_url(re.compile(rf"/staff/review/{consultation_id}$"))
     expect(page.locator("#result-count")).to_have_attribute("data-total", "7")

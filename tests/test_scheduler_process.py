@@ -19,7 +19,7 @@ from consult.config import load_settings
 from consult.models import AuditEvent, Consultation, Organization, User, Window
 from consult.models.notification import Notification
 from consult.runtime import Runtime, build_runtime
-from tests.helpers import start, take
+from tests.helpers import post_draft, start
 
 Spawn = Callable[[], subprocess.Popen[bytes]]
 
@@ -73,7 +73,7 @@ def drill(runtime: Runtime, organization: Organization, n: int = 1) -> list[int]
     """Consultations on the drill definition, posted now: their windows close in 30 s."""
     ids = [start(runtime, organization, "qcdc-drill", f"Diễn tập {i}") for i in range(n)]
     for cid in ids:
-        take(runtime, cid, "start_posting", "tuphap")
+        post_draft(runtime, cid)
     return ids
 
 

@@ -20,7 +20,7 @@ from consult.db import write_session
 from consult.models import Comment, Consultation, Document, Organization, User
 from consult.runtime import Runtime
 from tests.conftest import PASSWORD, Clock
-from tests.helpers import TOKEN, csrf, login, start, take
+from tests.helpers import TOKEN, csrf, login, post_draft, start, take
 
 AFTER_WINDOW = datetime(2024, 3, 21, 17, 0, tzinfo=UTC)  # 22/03/2024 00:00 in Vietnam
 
@@ -51,7 +51,7 @@ def comments_of(runtime: Runtime, consultation_id: int) -> list[Comment]:
 def open_id(runtime: Runtime, commune: Organization) -> int:
     """A commune consultation posted on Fri 01/03/2024: opinions until 24:00 on 21/03/2024."""
     consultation_id = start(runtime, commune, title="Quy chế dân chủ xã Đông Sơn")
-    take(runtime, consultation_id, "start_posting", "tuphap")
+    post_draft(runtime, consultation_id)
     return consultation_id
 
 
@@ -169,7 +169,7 @@ def test_anonymous_opinion_is_marked_for_staff_and_no_name_is_ever_public(
         locality="Thôn Khuôn Mạ",
         contact="hung@example.vn",
     )
-    login(client, "mttq")
+    login(client, "tuphap")  # the committee answers (Art. 28)
     listing = text(client.get(f"/staff/consultations/{open_id}/comments", follow_redirects=True))
     assert "Ẩn danh" in listing
     assert "Lê Văn Hùng" in listing and "hung@example.vn" in listing
@@ -369,6 +369,10 @@ def test_drafter_starts_a_consultation_and_posts_it_through_forms(
     assert re.search(r'id="comment_days-error">[^<]*20', html)
     assert re.search(r'id="comment_days"[^>]*value="10"', html)
 
+    # Not before the Chairman has signed the plan; then the draft is posted.
+    unsigned = client.post(action, data={"csrf_token": token, "posted_on": posted_on, "places": ""})
+    assert unsigned.status_code == 409 and "Chủ tịch" in text(unsigned)
+    take(runtime, consultation_id, "sign_plan", "chutich")
     done = client.post(action, data={"csrf_token": token, "posted_on": posted_on, "places": ""})
     assert done.status_code == 302
     with Session(runtime.db) as session:
@@ -410,7 +414,7 @@ def test_reviewer_gives_a_disposition_that_the_citizen_sees(
 ) -> None:
     _status, code = comment(client, open_id, "Nên niêm yết cả ở chợ.", article="3")
     [row] = comments_of(runtime, open_id)
-    login(client, "mttq")
+    login(client, "tuphap")  # the committee answers (Art. 28)
     listing = client.get(
         f"/staff/consultations/{open_id}/comments?article=3", follow_redirects=True
     )

@@ -21,8 +21,7 @@ from consult.api.schemas import (
 )
 from consult.extensions import limiter
 from consult.permissions import Can
-from consult.services import intake, opinions
-from consult.services import review as reviewing
+from consult.services import answers, intake, opinions
 
 COMMENT_IN = CommentIn()
 RECEIPT_OUT = ReceiptOut()
@@ -128,7 +127,7 @@ def comment_list(id: int) -> ResponseReturnValue:
 def comment_review(id: int) -> ResponseReturnValue:
     data = load(ReviewIn(), json_body())
     session, runtime = writing(), scope.runtime()
-    reviewed = reviewing.review(
+    reviewed = answers.review(
         session,
         runtime.engine,
         id,

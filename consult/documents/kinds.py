@@ -76,6 +76,7 @@ KINDS: tuple[Kind, ...] = (
         "Báo cáo tổng hợp, tiếp thu, giải trình",
         "05-bao-cao-tong-hop.docx",
         "Tổng hợp, tiếp thu, giải trình ý kiến đối với dự thảo {title}",
+        action="approve_synthesis",
     ),
     Kind(
         "submission",
@@ -112,9 +113,9 @@ def get(key: str) -> Kind | None:
     return BY_KEY.get(key)
 
 
-RECORDED_ELSEWHERE = {("approve_synthesis", "BC"): "synthesis_report"}
-"""Documents numbered by other steps than the workflow's: the Chairman's approval of the
-synthesis report on the review workbench numbers it BC."""
+RECORDED_ELSEWHERE = {("sign_plan", "KH"): "plan"}
+"""Documents a second step may record: the plan is numbered when the Chairman signs it here,
+or when the legal officer posts the draft under a plan signed on paper."""
 
 
 def kind_of(document: Document) -> Kind | None:

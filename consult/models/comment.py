@@ -48,6 +48,13 @@ class Comment(SQLModel, table=True):
     group_key: str = Field(default="", max_length=64)
     reviewed_by_id: int | None = Field(default=None, foreign_key="user.id")
     reviewed_at: datetime | None = instant(nullable=True)
+    proposed_disposition: str | None = Field(default=None, max_length=20)
+    """A disposition proposed by a role the definition lets propose (the Front, Art. 28), for
+    the role that disposes to take or not."""
+    proposal_note: str = ""
+    proposed_by_id: int | None = None
+    """The user who proposed it (no foreign key: users are deactivated, never deleted)."""
+    proposed_at: datetime | None = instant(nullable=True)
     resend_key: str | None = Field(default=None, max_length=64)
     """For a few minutes after an online opinion arrives: a keyed hash of its sender, the
     consultation, the article and the text, so the same opinion sent again (a double tap, a

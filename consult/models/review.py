@@ -19,6 +19,9 @@ class CommentChange(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     comment_id: int = Field(foreign_key="comment.id", index=True)
     article_id: int = Field(foreign_key="article.id", index=True)
+    unchanged_reason: str = ""
+    """Why the article's text stays as posted although the opinion was taken up (it was
+    already satisfied, or is taken up in the implementation): needed before signing."""
 
 
 class CommentScan(SQLModel, table=True):

@@ -25,7 +25,7 @@ from consult.errors import Invalid
 from consult.i18n import _
 from consult.ledger import audit
 from consult.models import Comment, CommentFingerprint, Consultation
-from consult.services import review
+from consult.services import answers
 from consult.text import fold
 from consult.workflow.engine import Engine
 
@@ -233,7 +233,7 @@ def mark(
     now: datetime,
 ) -> int:
     """Record ``comment_ids`` as one group ``key`` (empty: take them out of their group)."""
-    consultation = review.claim(session, engine, consultation_id, actor)
+    consultation = answers.claim(session, engine, consultation_id, actor, "group")
     key = key.strip()
     if len(key) > 64:
         message = _("At most %(max)s characters.", max=64)

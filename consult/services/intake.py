@@ -279,6 +279,10 @@ def _admit(
         "group_key": "",
         "reviewed_by_id": None,
         "reviewed_at": None,
+        "proposed_disposition": None,
+        "proposal_note": "",
+        "proposed_by_id": None,
+        "proposed_at": None,
         "resend_key": None,
     }
     if data.client and entered_by is None:

@@ -1,32 +1,22 @@
-"""Reviewing opinions (tổng hợp, tiếp thu, giải trình): a disposition for one opinion
-(:func:`review`) or for many at once (:func:`dispose`: a group of duplicates is answered once,
-each copy keeps its own receipt and record), and the counts at a glance.
-
-Who may review, and when, is the engine's rule (:meth:`Engine.review_refusal`: the role, a
-stage marked ``review: true``, the synthesis report not yet approved). The consultation's row
-is locked and its version bumped first, so a report approved at the same moment either sees
-this disposition or refuses it: nothing changes under an approved report.
+"""The reviewer's workbench: counts at a glance (opinions and the people they speak for, per
+article, village, channel and status), the opinions a filter matches, and the articles the
+opinions led to change. Answering them is :mod:`consult.services.answers`.
 """
 
 from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine as Engine_
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from consult.actor import Actor
-from consult.errors import Invalid, NotFound
+from consult.errors import Invalid
 from consult.i18n import _
-from consult.ledger import audit
-from consult.models import Article, AuditEvent, Comment, CommentChange, Consultation
-from consult.models.comment import DISPOSITIONS
+from consult.models import Article, AuditEvent, Comment, CommentChange
 from consult.services import opinions
-from consult.workflow.engine import Engine
 
 TAKEN_UP = ("accepted", "partly_accepted")
 """Dispositions that may name the articles the opinion changed."""
@@ -129,7 +119,7 @@ def matching_ids(session: Session, consultation_id: int, flt: opinions.CommentFi
     return [int(i) for i in session.exec(query.limit(MAX_BULK + 1))]
 
 
-def _article_ids(session: Session, consultation_id: int, numbers: list[str]) -> list[int]:
+def article_ids(session: Session, consultation_id: int, numbers: list[str]) -> list[int]:
     wanted = [n.strip() for n in numbers if n.strip()]
     if not wanted:
         return []
@@ -176,151 +166,3 @@ def changes_in(session: Session, consultation_id: int) -> dict[int, list[str]]:
     for cid, number in session.exec(query):
         out.setdefault(cid, []).append(number)
     return out
-
-
-def dispose(
-    session: Session,
-    engine: Engine,
-    consultation_id: int,
-    comment_ids: list[int],
-    actor: Actor,
-    now: datetime,
-    *,
-    disposition: str,
-    reason: str = "",
-    response: str = "",
-    group: str | None = None,
-    articles: list[str] | None = None,
-) -> int:
-    """Give every opinion in ``comment_ids`` the same disposition, reason and response, and
-    link taken-up ones to the articles they changed. ``group=None`` keeps each one's group.
-    The caller commits."""
-    if not comment_ids:
-        raise Invalid(_("Choose at least one opinion."))
-    if len(comment_ids) > MAX_BULK:
-        raise Invalid(_("At most %(max)s opinions at once.", max=MAX_BULK))
-    article_ids = _article_ids(session, consultation_id, articles or [])
-    if article_ids and disposition not in TAKEN_UP:
-        message = _("Only an accepted or partly accepted opinion changes articles.")
-        raise Invalid(message, fields={"articles": message})
-    rows = session.exec(
-        select(Comment).where(
-            Comment.consultation_id == consultation_id, col(Comment.id).in_(comment_ids)
-        )
-    ).all()
-    if len(rows) != len(set(comment_ids)):
-        raise Invalid(_("Some of the chosen opinions are not in this consultation."))
-    consultation = claim(session, engine, consultation_id, actor)
-    for row in rows:
-        _answer(
-            session,
-            consultation,
-            row,
-            actor,
-            now,
-            disposition=disposition,
-            reason=reason,
-            response=response,
-            group=row.group_key if group is None else group,
-        )
-    ids = [r.id for r in rows if r.id is not None]
-    session.execute(delete(CommentChange).where(col(CommentChange.comment_id).in_(ids)))
-    for cid in ids:
-        for aid in article_ids:
-            session.add(CommentChange(comment_id=cid, article_id=aid))
-    return len(rows)
-
-
-_consultation = Consultation.__table__  # type: ignore[attr-defined]
-_BUMP = (
-    update(_consultation)
-    .where(_consultation.c.id == bindparam("id_"))
-    .values(version=_consultation.c.version + 1)
-)
-
-
-def claim(session: Session, engine: Engine, consultation_id: int, actor: Actor) -> Consultation:
-    """Lock the consultation (its version bumped), then check the actor may review it now."""
-    session.connection().execute(_BUMP, {"id_": consultation_id})
-    consultation = session.get(Consultation, consultation_id, populate_existing=True)
-    if consultation is None:
-        raise NotFound(_("Consultation %(id)s does not exist.", id=consultation_id))
-    engine.check_review(session, consultation, actor)
-    return consultation
-
-
-def review(
-    session: Session,
-    engine: Engine,
-    comment_id: int,
-    actor: Actor,
-    now: datetime,
-    *,
-    disposition: str,
-    reason: str = "",
-    response: str = "",
-    group: str = "",
-) -> Comment:
-    """Give one opinion its disposition (tiếp thu / giải trình). The caller commits."""
-    comment = session.get(Comment, comment_id)
-    if comment is None:
-        raise NotFound(_("Opinion %(id)s does not exist.", id=comment_id))
-    consultation = claim(session, engine, comment.consultation_id, actor)
-    return _answer(
-        session,
-        consultation,
-        comment,
-        actor,
-        now,
-        disposition=disposition,
-        reason=reason,
-        response=response,
-        group=group,
-    )
-
-
-def _answer(
-    session: Session,
-    consultation: Consultation,
-    comment: Comment,
-    actor: Actor,
-    now: datetime,
-    *,
-    disposition: str,
-    reason: str,
-    response: str,
-    group: str,
-) -> Comment:
-    problems = {}
-    if disposition not in DISPOSITIONS:
-        problems["disposition"] = _("One of: %(values)s.", values=", ".join(DISPOSITIONS))
-    if disposition == "not_accepted" and not reason.strip():
-        problems["reason"] = _("Explain why the opinion is not taken up (giải trình).")
-    if problems:
-        raise Invalid(
-            _("Some fields are not valid: %(names)s.", names=", ".join(problems)), fields=problems
-        )
-    comment.disposition = disposition
-    comment.reason = reason.strip()
-    comment.response = response.strip()
-    comment.group_key = group.strip()
-    comment.reviewed_by_id = actor.user_id
-    comment.reviewed_at = now
-    session.add(comment)
-    audit.record(
-        session,
-        now=now,
-        actor=actor,
-        action="review_comment",
-        organization_id=consultation.organization_id,
-        consultation_id=consultation.id,
-        detail={
-            "comment": comment.id,
-            "receipt": comment.receipt,
-            "disposition": disposition,
-            "reason": comment.reason,
-            "response": comment.response,
-            "group": comment.group_key,
-        },
-    )
-    return comment

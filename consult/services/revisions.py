@@ -29,7 +29,10 @@ from consult.models import (
 from consult.permissions import Can
 from consult.services import consultations, intake
 from consult.services.consultations import ArticleView
+from consult.services.review import TAKEN_UP
+from consult.workflow.context import ActionContext
 from consult.workflow.engine import ArticleInput
+from consult.workflow.registry import guard
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
@@ -230,3 +233,46 @@ def _linked(session: Session, consultation_id: int) -> dict[int, list[Comment]]:
     for article_id, comment in session.exec(query):
         out.setdefault(article_id, []).append(comment)
     return out
+
+
+@guard("revisions_reflected")
+def revisions_reflected(ctx: ActionContext) -> str | None:
+    """Every accepted or partly accepted opinion that names an article to change is reflected
+    in a revised draft (the article's text differs from the posted one), or says why the text
+    stays (``unchanged_reason``): the decision never carries a promise the text does not keep."""
+    session, cid = ctx.session, ctx.consultation_id
+    all_versions = versions(session, cid)
+    posted = _texts(session, all_versions[0].id) if all_versions else {}
+    latest = _texts(session, all_versions[-1].id) if all_versions else {}
+    query = (
+        select(Article.number, Comment.receipt, CommentChange.article_id)
+        .join(Comment, col(Comment.id) == col(CommentChange.comment_id))
+        .join(Article, col(Article.id) == col(CommentChange.article_id))
+        .where(
+            Comment.consultation_id == cid,
+            col(Comment.disposition).in_(TAKEN_UP),
+            CommentChange.unchanged_reason == "",
+        )
+        .order_by(col(Article.position), col(Comment.id))
+    )
+    unreflected: dict[str, list[str]] = {}
+    for number, receipt, article_id in session.exec(query):
+        if posted.get(article_id) == latest.get(article_id):
+            unreflected.setdefault(number, []).append(receipt)
+    if not unreflected:
+        return None
+    return _(
+        "Not yet in a revised draft: %(items)s. Revise the draft, or say for each opinion why "
+        "the article's text stays as posted.",
+        items="; ".join(
+            _("Article %(number)s (%(receipts)s)", number=n, receipts=", ".join(r))
+            for n, r in unreflected.items()
+        ),
+    )
+
+
+def _texts(session: Session, draft_version_id: int | None) -> dict[int, tuple[str, str]]:
+    query = select(ArticleText.article_id, ArticleText.title, ArticleText.text).where(
+        ArticleText.draft_version_id == draft_version_id
+    )
+    return {article_id: (title, text) for article_id, title, text in session.exec(query)}

@@ -5,6 +5,7 @@ A definition names them in YAML; :mod:`consult.workflow.loader` refuses a name n
 registered.
 """
 
+from consult.services import revisions as revisions
 from consult.services import synthesis as synthesis
 
-__all__ = ["synthesis"]
+__all__ = ["revisions", "synthesis"]

@@ -81,6 +81,12 @@ def actor_for(session: Session, user: User) -> Actor:
     )
 
 
+def display_name(session: Session, user_id: int | None) -> str:
+    """How a staff member is named on a page (their full name, else their username)."""
+    user = session.get(User, user_id) if user_id is not None else None
+    return (user.full_name or user.username) if user is not None else ""
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

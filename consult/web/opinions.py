@@ -16,15 +16,16 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, StringField, TextAreaField
 
 from consult import permissions, scope
+from consult.errors import Forbidden
 from consult.i18n import _, lazy
 from consult.models import Comment
 from consult.models.comment import DISPOSITIONS
 from consult.permissions import Can
-from consult.services import consultations, scans
+from consult.services import answers, consultations, scans, users
 from consult.services import review as reviewing
 from consult.web.auth import safe_next
 from consult.web.common import Refused, perform
-from consult.web.review import bp, consultation
+from consult.web.review import bp, consultation, may
 
 
 class ScanForm(FlaskForm):
@@ -37,6 +38,18 @@ class OpinionForm(FlaskForm):
     response = TextAreaField(lazy("Response to the citizen (published)"), render_kw={"rows": 3})
     group = StringField(lazy("Group"), render_kw={"maxlength": "64"})
     articles = StringField(lazy("Articles it changed (numbers, e.g. 3, 5)"))
+    unchanged_reason = TextAreaField(
+        lazy("Why these articles stay unchanged (only if the text is not revised)"),
+        render_kw={"rows": 2},
+    )
+    next = HiddenField()
+
+
+class ProposalForm(FlaskForm):
+    disposition = StringField()
+    note = TextAreaField(
+        lazy("Suggested response or explanation (for the legal officer)"), render_kw={"rows": 3}
+    )
     next = HiddenField()
 
 
@@ -47,7 +60,13 @@ def _opinion(comment_id: int) -> Comment:
     return row
 
 
-def _page(row: Comment, form: OpinionForm, scan_form: ScanForm, status: int) -> Any:
+def _page(
+    row: Comment,
+    form: OpinionForm,
+    scan_form: ScanForm,
+    status: int,
+    proposal_form: ProposalForm | None = None,
+) -> Any:
     session, actor = scope.db(), scope.current_actor()
     item = consultation(row.consultation_id)
     assert row.id is not None
@@ -62,6 +81,13 @@ def _page(row: Comment, form: OpinionForm, scan_form: ScanForm, status: int) -> 
         article_numbers={a.id: a.number for a in articles},
         dispositions=DISPOSITIONS,
         can_upload=permissions.allows_on(actor, Can.ATTACH_SCANS, item),
+        can_review=may(item),
+        can_propose=may(item, "propose"),
+        proposal_form=proposal_form
+        or ProposalForm(
+            data={"disposition": row.proposed_disposition or "", "note": row.proposal_note}
+        ),
+        proposer=users.display_name(session, row.proposed_by_id),
     ), status
 
 
@@ -110,15 +136,19 @@ def opinion(comment_id: int) -> Any:
 def answer(comment_id: int) -> Any:
     """One opinion's disposition, reason, response, group and the articles it changed."""
     row = _opinion(comment_id)
-    item = consultation(row.consultation_id, Can.REVIEW_OPINIONS)
+    item = consultation(row.consultation_id)
+    engine = scope.runtime().engine
+    refusal = engine.review_refusal(scope.db(), item, scope.current_actor())
+    if isinstance(refusal, Forbidden):
+        raise refusal
     if request.method == "GET":  # the older review page: the opinion's page replaces it
         return redirect(url_for("review.opinion", comment_id=comment_id))
     form = OpinionForm()
     if not form.validate_on_submit():
         return _page(row, form, ScanForm(formdata=None), 400)
-    engine, actor, now = scope.runtime().engine, scope.current_actor(), scope.now()
+    actor, now = scope.current_actor(), scope.now()
     done = perform(
-        lambda session: reviewing.dispose(
+        lambda session: answers.dispose(
             session,
             engine,
             row.consultation_id,
@@ -130,12 +160,42 @@ def answer(comment_id: int) -> Any:
             response=form.response.data or "",
             group=form.group.data or "",
             articles=(form.articles.data or "").replace(";", ",").split(","),
+            unchanged_reason=form.unchanged_reason.data or "",
         ),
         form=form,
     )
     if isinstance(done, Refused):
         return _page(row, form, ScanForm(formdata=None), done.status)
     flash(_("Disposition saved for opinion %(receipt)s.", receipt=row.receipt), "success")
+    back = url_for("review.table", consultation_id=item.id)
+    return redirect(safe_next(form.next.data, back) + f"#y-kien-{comment_id}")
+
+
+@bp.route("/comments/<int:comment_id>/propose", methods=["POST"])
+def propose(comment_id: int) -> Any:
+    """Propose a disposition for the role that disposes (the Front's part, Art. 28)."""
+    row = _opinion(comment_id)
+    item = consultation(row.consultation_id)
+    form = ProposalForm()
+    if not form.validate_on_submit():
+        return _page(row, _form_for(row), ScanForm(formdata=None), 400, form)
+    engine, actor, now = scope.runtime().engine, scope.current_actor(), scope.now()
+    done = perform(
+        lambda session: answers.propose(
+            session,
+            engine,
+            row.consultation_id,
+            [comment_id],
+            actor,
+            now,
+            disposition=form.disposition.data or "",
+            note=form.note.data or "",
+        ),
+        form=form,
+    )
+    if isinstance(done, Refused):
+        return _page(row, _form_for(row), ScanForm(formdata=None), done.status, form)
+    flash(_("Disposition proposed for opinion %(receipt)s.", receipt=row.receipt), "success")
     back = url_for("review.table", consultation_id=item.id)
     return redirect(safe_next(form.next.data, back) + f"#y-kien-{comment_id}")
 

@@ -21,10 +21,11 @@ from consult.i18n import _
 from consult.models import Consultation
 from consult.models.comment import CHANNELS, DISPOSITIONS
 from consult.permissions import Can
-from consult.services import campaigns, consultations, opinions, organizations, synthesis
+from consult.services import answers, campaigns, consultations, opinions, organizations, synthesis
 from consult.services import review as reviewing
 from consult.web import common
 from consult.web.common import Refused, perform
+from consult.workflow.reviewing import Act
 
 bp = Blueprint("review", __name__, url_prefix="/staff")
 bp.before_request(common.require_staff)
@@ -41,9 +42,10 @@ def consultation(consultation_id: int, capability: Can = Can.READ_STAFF_FILE) ->
     return consultations.for_staff(scope.db(), consultation_id, scope.current_actor(), capability)
 
 
-def can_review(item: Consultation) -> bool:
+def may(item: Consultation, act: Act = "dispose") -> bool:
+    """Whether the member may ``act`` to this consultation's opinions now (the engine says)."""
     engine = scope.runtime().engine
-    return engine.review_refusal(scope.db(), item, scope.current_actor()) is None
+    return engine.review_refusal(scope.db(), item, scope.current_actor(), act) is None
 
 
 def _filter(source: Any) -> opinions.CommentFilter:
@@ -100,7 +102,9 @@ def table(consultation_id: int) -> str:
         dispositions=DISPOSITIONS,
         glance=reviewing.glance(session, consultation_id),
         changed=reviewing.changed_articles(session, [r.id for r in rows if r.id is not None]),
-        can_review=can_review(item),
+        can_review=may(item),
+        can_propose=may(item, "propose"),
+        can_group=may(item, "group"),
         can_enter=permissions.allows_on(actor, Can.ENTER_OPINIONS, item),
         can_revise=permissions.allows_on(actor, Can.REVISE_DRAFT, item),
         bulk=CsrfForm(),
@@ -126,12 +130,28 @@ def bulk(consultation_id: int) -> Response:
             if form.get("scope") == "all"
             else picked
         )
-        if form.get("do") == "group":
+        do = form.get("do")
+        if do == "group":
             count = campaigns.mark(
                 session, engine, consultation_id, ids, form.get("group", ""), actor, now
             )
             return _("%(n)s opinion(s) put in the group.", n=count)
-        count = reviewing.dispose(
+        if do == "propose":
+            count = answers.propose(
+                session,
+                engine,
+                consultation_id,
+                ids,
+                actor,
+                now,
+                disposition=form.get("disposition", ""),
+                note=form.get("note", ""),
+            )
+            return _("Disposition proposed for %(n)s opinion(s).", n=count)
+        if do == "take":
+            count = answers.take_proposals(session, engine, consultation_id, ids, actor, now)
+            return _("The proposed disposition was given to %(n)s opinion(s).", n=count)
+        count = answers.dispose(
             session,
             engine,
             consultation_id,
@@ -143,6 +163,7 @@ def bulk(consultation_id: int) -> Response:
             response=form.get("response", ""),
             group=form.get("group", "").strip() or None,
             articles=form.get("articles", "").replace(";", ",").split(","),
+            unchanged_reason=form.get("unchanged_reason", ""),
         )
         return _("Disposition saved for %(n)s opinion(s).", n=count)
 

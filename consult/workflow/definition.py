@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from consult.workflow.duration import Duration
@@ -19,6 +20,9 @@ class PayloadField:
     max_length: int | None = None
     minimum: int | None = None
     help: str = ""
+    past_requires: tuple[str, ...] = ()
+    """For a date: a day before today is accepted only with these fields given (the record
+    of what already happened on paper)."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class RecordSpec:
     """Payload field holding a number given on paper; empty means the register's next number."""
     issued_on_from: str | None = None
     """Payload field holding the issue date; empty means today."""
+    only_with: str | None = None
+    """Record it only when this payload field is given (a document signed on paper)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class Action:
     records: tuple[RecordSpec, ...] = ()
     description: str = ""
     track: str | None = None
+    requires: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Tracks that must be in one of these states first: ``((track, (state, …)), …)``."""
 
     @property
     def is_system(self) -> bool:
@@ -117,6 +125,16 @@ class WindowSpec:
 
 
 @dataclass(frozen=True)
+class ReviewRoles:
+    """Who answers opinions (tiếp thu, giải trình), as the definition divides it: who may
+    propose a disposition, who gives it, and who writes the explanation of one not taken up."""
+
+    propose: tuple[str, ...] = ()
+    dispose: tuple[str, ...] = ()
+    explain: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Definition:
     id: str
     version: int
@@ -130,6 +148,11 @@ class Definition:
     source_hash: str
     source_text: str
     tracks: dict[str, Track] = field(default_factory=dict)
+    review: ReviewRoles | None = None
+    """None: the review is the permissions table's (``Can.REVIEW_OPINIONS``)."""
+    valid_from: date | None = None
+    """No date of a step may be earlier (the law the procedure follows came into force)."""
+    valid_from_basis: str = ""
 
     def stage(self, name: str) -> Stage:
         return self.stages[name]

@@ -12,6 +12,7 @@ would refuse, so pages and the API never re-derive it. The scheduler's pass is i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,13 +20,13 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from consult import permissions
 from consult.actor import Actor
-from consult.calendar import LegalCalendar, format_deadline
+from consult.calendar import LegalCalendar
 from consult.errors import Conflict, ConsultError, Forbidden, NotAllowedNow, NotFound
-from consult.i18n import _, current_language
+from consult.i18n import _
 from consult.ledger import audit, register
 from consult.models import Consultation, Organization, Window
 from consult.workflow import drafting
@@ -35,8 +36,9 @@ from consult.workflow.context import ActionContext
 from consult.workflow.definition import Action, Definition
 from consult.workflow.drafting import ArticleInput
 from consult.workflow.payload import Payloads
+from consult.workflow.placement import action_here
 from consult.workflow.registry import EFFECTS, GUARDS
-from consult.workflow.reviewing import review_refusal
+from consult.workflow.reviewing import Act, review_refusal
 from consult.workflow.windows import close_windows, open_window
 
 _consultation = Consultation.__table__  # type: ignore[attr-defined]
@@ -68,12 +70,18 @@ class ActionOption:
     """An action the actor may take at this point of the consultation, or why not yet."""
 
     action: Action
-    blocked_by: str | None
-    """Why it cannot be taken right now (a guard's refusal), or None when it can."""
+    missing: tuple[str, ...] = ()
+    """Every precondition still missing (a track not yet where it must be, each guard's
+    refusal), in the definition's order; empty when it can be taken now."""
+
+    @property
+    def blocked_by(self) -> str | None:
+        """The first reason it cannot be taken now (what :meth:`Engine.take` answers)."""
+        return self.missing[0] if self.missing else None
 
     @property
     def allowed(self) -> bool:
-        return self.blocked_by is None
+        return not self.missing
 
 
 class Engine:
@@ -106,7 +114,7 @@ class Engine:
             if action.is_system or not self._may(actor, organization, action):
                 continue
             ctx = self._context(session, definition, action, consultation, organization, actor)
-            result.append(ActionOption(action, self._first_refusal(ctx, now)))
+            result.append(ActionOption(action, self._refusals(ctx, now)))
         return result
 
     def option(
@@ -125,7 +133,7 @@ class Engine:
             session, definition, consultation, organization, actor, action_name
         )
         ctx = self._context(session, definition, action, consultation, organization, actor)
-        return ActionOption(action, self._first_refusal(ctx, now))
+        return ActionOption(action, self._refusals(ctx, now))
 
     def payload_defaults(
         self,
@@ -140,13 +148,15 @@ class Engine:
         return self.payloads.defaults(session, action, organization, actor, now)
 
     def review_refusal(
-        self, session: Session, consultation: Consultation, actor: Actor
+        self, session: Session, consultation: Consultation, actor: Actor, act: Act = "dispose"
     ) -> ConsultError | None:
-        """Why the actor may not change dispositions now, or None (:mod:`.reviewing`)."""
-        return review_refusal(self.definition_of(session, consultation), consultation, actor)
+        """Why the actor may not do ``act`` to the opinions now, or None (:mod:`.reviewing`)."""
+        return review_refusal(self.definition_of(session, consultation), consultation, actor, act)
 
-    def check_review(self, session: Session, consultation: Consultation, actor: Actor) -> None:
-        refusal = self.review_refusal(session, consultation, actor)
+    def check_review(
+        self, session: Session, consultation: Consultation, actor: Actor, act: Act = "dispose"
+    ) -> None:
+        refusal = self.review_refusal(session, consultation, actor, act)
         if refusal is not None:
             raise refusal
 
@@ -259,55 +269,10 @@ class Engine:
         actor: Actor,
         name: str,
     ) -> Action:
-        action = self._action_here(session, definition, consultation, name)
+        action = action_here(session, definition, consultation, name)
         if not self._may(actor, organization, action):
             raise Forbidden(permissions.step_refusal(action.title, action.roles))
         return action
-
-    def _action_here(
-        self, session: Session, definition: Definition, consultation: Consultation, name: str
-    ) -> Action:
-        available = definition.available(consultation.state, consultation.tracks)
-        if name in available:
-            return available[name]
-        elsewhere = definition.actions_named(name)
-        if not elsewhere:
-            raise NotFound(
-                _(
-                    "Unknown action %(action)s in workflow %(workflow)s.",
-                    action=name,
-                    workflow=definition.id,
-                )
-            )
-        stage = definition.stage(consultation.state)
-        track = definition.tracks.get(elsewhere[0].track or "")
-        if track is not None and consultation.state in track.during:
-            message = _(
-                "«%(action)s» cannot be taken now: %(record)s is «%(state)s».",
-                action=elsewhere[0].title,
-                record=track.title,
-                state=definition.track_state(track, consultation.tracks).title,
-            )
-        else:
-            message = _(
-                "«%(action)s» cannot be taken at the stage «%(stage)s».",
-                action=elsewhere[0].title,
-                stage=stage.title,
-            )
-        now_open = list(
-            session.exec(
-                select(Window).where(
-                    Window.consultation_id == consultation.id, col(Window.closed_at).is_(None)
-                )
-            )
-        )
-        if now_open:
-            window = min(now_open, key=lambda w: w.closes_at)
-            message += " " + _(
-                "The current window ends at %(moment)s (Vietnam time).",
-                moment=format_deadline(window.closes_at, lang=current_language()),
-            )
-        raise NotAllowedNow(message)
 
     def _context(
         self,
@@ -331,12 +296,29 @@ class Engine:
         )
 
     def _first_refusal(self, ctx: ActionContext, now: datetime) -> str | None:
+        return next(self._each_refusal(ctx, now), None)
+
+    def _refusals(self, ctx: ActionContext, now: datetime) -> tuple[str, ...]:
+        return tuple(self._each_refusal(ctx, now))
+
+    def _each_refusal(self, ctx: ActionContext, now: datetime) -> Iterator[str]:
+        """The step's guards, then the tracks it requires, each refusal in turn."""
         ctx.now = now
         for name in ctx.action.guards:
             refusal = GUARDS[name](ctx)
             if refusal:
-                return refusal
-        return None
+                yield refusal
+        states = ctx.consultation.tracks
+        for name, wanted in ctx.action.requires:
+            track = ctx.definition.tracks[name]
+            state = ctx.definition.track_state(track, states)
+            if state.name not in wanted:
+                yield _(
+                    "%(record)s must first be «%(wanted)s» (now «%(state)s»).",
+                    record=track.title,
+                    wanted=" / ".join(track.states[w].title for w in wanted),
+                    state=state.title,
+                )
 
     def _compare_and_set(
         self, session: Session, consultation: Consultation, action: Action, now: datetime
@@ -366,6 +348,8 @@ class Engine:
 
     def _record_documents(self, ctx: ActionContext) -> None:
         for spec in ctx.action.records:
+            if spec.only_with and ctx.payload.get(spec.only_with) in (None, ""):
+                continue
             issued_on = ctx.payload.get(spec.issued_on_from or "") or ctx.today
             ctx.documents.append(
                 register.record(

@@ -22,6 +22,7 @@ from consult.workflow.definition import (
     Definition,
     PayloadField,
     RecordSpec,
+    ReviewRoles,
     Stage,
     Track,
     TrackState,
@@ -156,9 +157,13 @@ def _action(name: str, spec: dict[str, Any], source: str, track: str | None = No
         target=spec["to"],
         guards=tuple(spec["guards"]),
         effects=tuple(spec["effects"]),
-        payload=tuple(PayloadField(name=n, **f) for n, f in spec["payload"].items()),
+        payload=tuple(
+            PayloadField(name=n, **{**f, "past_requires": tuple(f["past_requires"])})
+            for n, f in spec["payload"].items()
+        ),
         records=tuple(RecordSpec(**r) for r in spec["records"]),
         track=track,
+        requires=tuple((name, tuple(states)) for name, states in spec["requires"].items()),
     )
 
 
@@ -203,6 +208,15 @@ def _build(data: dict[str, Any], file: str, digest: str, text: str) -> Definitio
         source_hash=digest,
         source_text=text,
         tracks={name: _track(name, spec) for name, spec in data["tracks"].items()},
+        review=ReviewRoles(
+            propose=tuple(data["review"]["propose"]),
+            dispose=tuple(data["review"]["dispose"]),
+            explain=tuple(data["review"]["explain"] or data["review"]["dispose"]),
+        )
+        if data["review"]
+        else None,
+        valid_from=data["valid_from"],
+        valid_from_basis=data["valid_from_basis"],
     )
 
 
@@ -224,11 +238,46 @@ def _check(definition: Definition, report: _Reporter) -> None:
             _check_action(action, where, report)
     for track in definition.tracks.values():
         _check_track(definition, track, report)
+    _check_review(definition, report)
+    for action in definition.all_actions():
+        _check_requires(definition, action, report)
     _check_reachable(definition, report)
     if not definition.final_stages:
         report.add(("stages",), "no final stage: mark the last stage with final: true")
     for window in definition.windows.values():
         _check_window(definition, window, report)
+
+
+def _where(action: Action) -> Path_:
+    if action.track is not None:
+        return ("tracks", action.track, "actions", action.name)
+    return ("stages", action.source, "actions", action.name)
+
+
+def _check_requires(definition: Definition, action: Action, report: _Reporter) -> None:
+    for track_name, states in action.requires:
+        where: Path_ = (*_where(action), "requires", track_name)
+        track = definition.tracks.get(track_name)
+        if track is None:
+            report.add(where, f"unknown track {track_name!r}")
+            continue
+        for state in states:
+            if state not in track.states:
+                report.add(where, f"unknown state {state!r} of track {track_name!r}")
+
+
+def _check_review(definition: Definition, report: _Reporter) -> None:
+    """The review's roles are roles a staff member may hold."""
+    if definition.review is None:
+        return
+    for key in ("propose", "dispose", "explain"):
+        for index, role in enumerate(getattr(definition.review, key)):
+            if role not in STEP_ROLES or role == SYSTEM:
+                report.add(
+                    ("review", key, index),
+                    f"unknown role {role!r}; known roles: "
+                    + ", ".join(sorted(STEP_ROLES - {SYSTEM})),
+                )
 
 
 def _check_track(definition: Definition, track: Track, report: _Reporter) -> None:
@@ -277,8 +326,15 @@ def _check_action(action: Action, where: Path_, report: _Reporter) -> None:
                 (*where, "effects", index),
                 f"unknown effect {effect!r}; known: " + ", ".join(sorted(registry.EFFECTS)),
             )
+    for item in action.payload:
+        for needed in item.past_requires:
+            if item.type != "date" or action.payload_field(needed) is None:
+                report.add(
+                    (*where, "payload", item.name, "past_requires"),
+                    f"past_requires of a date field names its action's other fields ({needed!r})",
+                )
     for index, record in enumerate(action.records):
-        for ref in (record.number_from, record.issued_on_from):
+        for ref in (record.number_from, record.issued_on_from, record.only_with):
             if ref and action.payload_field(ref) is None:
                 report.add(
                     (*where, "records", index),

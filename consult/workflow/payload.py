@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlmodel import Session, col, select
 
 from consult.actor import Actor
-from consult.calendar import LegalCalendar
+from consult.calendar import LegalCalendar, dmy
 from consult.errors import Invalid
 from consult.i18n import _, current_language
 from consult.models import Organization, PostingPlace
@@ -181,6 +181,11 @@ class Payloads:
                 _("Some fields are not valid: %(names)s.", names=", ".join(problems)),
                 fields=problems,
             ) from exc
+        today = self.calendar.local_date(now)
+        for item in action.payload:
+            value = clean.get(item.name)
+            if item.type == "date" and isinstance(value, date):
+                check_date(definition, action, item, value, today, clean)
         for spec in definition.windows_opened_by(action.name):
             check_window_length(spec, clean)
         return clean
@@ -192,6 +197,50 @@ class Payloads:
             declared = {f.name: TYPES[f.type].field(f) for f in action.payload}
             schema = self._schemas[key] = Schema.from_dict(declared)()
         return schema
+
+
+FARTHEST_AHEAD = timedelta(days=366)
+"""A step's date may lie ahead (a plan signed for next week), but not absurdly far."""
+
+
+def check_date(
+    definition: Definition,
+    action: Action,
+    item: PayloadField,
+    value: date,
+    today: date,
+    clean: dict[str, Any],
+) -> None:
+    """A date a step records cannot be before the procedure's law came into force, nor more
+    than a year ahead: either is a typing mistake, or a date moved to dodge a minimum. A day
+    in the past may need the record of what happened on paper (``past_requires``)."""
+    what = item.title or item.name
+    missing = [f for f in item.past_requires if clean.get(f) in (None, "", [])]
+    if value < today and missing:
+        titles = ", ".join((action.payload_field(f) or item).title or f for f in missing)
+        message = _(
+            "%(what)s %(day)s is in the past: a past date is accepted only as the record of "
+            "what already happened on paper; give %(fields)s, or use today's date.",
+            what=what,
+            day=dmy(value),
+            fields=titles,
+        )
+        raise Invalid(message, fields={item.name: message})
+    if definition.valid_from is not None and value < definition.valid_from:
+        message = _(
+            "%(what)s cannot be before %(day)s (%(basis)s): check the year.",
+            what=what,
+            day=dmy(definition.valid_from),
+            basis=definition.valid_from_basis,
+        )
+        raise Invalid(message, fields={item.name: message})
+    if value > today + FARTHEST_AHEAD:
+        message = _(
+            "%(what)s cannot be more than a year ahead (after %(day)s): check the year.",
+            what=what,
+            day=dmy(today + FARTHEST_AHEAD),
+        )
+        raise Invalid(message, fields={item.name: message})
 
 
 def check_window_length(spec: WindowSpec, clean: dict[str, Any]) -> None:

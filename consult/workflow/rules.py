@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from consult.calendar import format_deadline
 from consult.i18n import _, current_language
-from consult.models import Article, Comment, Document, PostingRecord, Window
+from consult.models import Article, Comment, Document, PostingRecord, SignedCopy, Window
 from consult.workflow import windows
 from consult.workflow.context import ActionContext
 from consult.workflow.registry import effect, guard
@@ -87,6 +87,50 @@ def all_comments_answered(ctx: ActionContext) -> str | None:
     return None
 
 
+@guard("plan_issued")
+def plan_issued(ctx: ActionContext) -> str | None:
+    """The draft is posted under a plan the Chairman signed: signed here (its KH is in the
+    register), or on paper (the step gives the paper plan's number, ``plan_number``)."""
+    if ctx.payload.get("plan_number"):
+        return None
+    signed = ctx.session.exec(
+        select(Document.id).where(
+            Document.consultation_id == ctx.consultation_id, Document.type == "KH"
+        )
+    ).first()
+    if signed is not None:
+        return None
+    return _(
+        "The Chairman has not signed the consultation plan yet: the plan is signed first "
+        "(«Ký kế hoạch lấy ý kiến»), or give the number of the plan signed on paper."
+    )
+
+
+@guard("decision_signed")
+def decision_signed(ctx: ActionContext) -> str | None:
+    """A decision is published with its signed copy, or with the record that it was signed
+    digitally (``signed_digitally``): citizens never download an unsigned, editable text."""
+    if ctx.payload.get("signed_digitally"):
+        return None
+    unsigned = ctx.session.exec(
+        select(Document.symbol)
+        .where(
+            Document.consultation_id == ctx.consultation_id,
+            Document.type == "QĐ",
+            col(Document.published_on).is_(None),
+            ~select(SignedCopy.id).where(SignedCopy.document_id == Document.id).exists(),
+        )
+        .order_by(col(Document.id))
+    ).all()
+    if not unsigned:
+        return None
+    return _(
+        "Upload the scan of the signed decision %(symbols)s first (its documents page), or "
+        "record that it was signed digitally.",
+        symbols=", ".join(unsigned),
+    )
+
+
 # --- effects -------------------------------------------------------------------------------
 
 _postings = PostingRecord.__table__  # type: ignore[attr-defined]
@@ -105,10 +149,21 @@ _END_DRAFT_POSTINGS = (  # built once: it runs for every scheduled close
 def record_postings(ctx: ActionContext) -> None:
     """Record where the plan and the draft are posted (niêm yết) and from which day."""
     starts_on = ctx.payload.get("posted_on") or ctx.today
-    document = ctx.documents[0] if ctx.documents else None
+    # The plan is posted with the draft: the one this step records (signed on paper), or the
+    # one the Chairman signed here before.
+    plans = ctx.documents or list(
+        ctx.session.exec(
+            select(Document).where(
+                Document.consultation_id == ctx.consultation_id,
+                Document.type == "KH",
+                col(Document.published_on).is_(None),
+            )
+        )
+    )
+    document = plans[0] if plans else None
     period = posting_window(ctx)
     ends_on = last_day(ctx, period) if period else None
-    for plan in ctx.documents:  # the plan is posted with the draft
+    for plan in plans:
         plan.published_on = starts_on
         ctx.session.add(plan)
     for place in ctx.payload.get("places") or []:

@@ -40,6 +40,7 @@ class PayloadFieldSchema(Strict):
     default_from = fields.String(load_default=None, validate=validate.OneOf(list(PROVIDERS)))
     max_length = fields.Integer(load_default=None, validate=validate.Range(min=1))
     minimum = fields.Integer(load_default=None)
+    past_requires = fields.List(fields.String(validate=NAME), load_default=list)
 
 
 class RecordSchema(Strict):
@@ -47,6 +48,7 @@ class RecordSchema(Strict):
     subject = fields.String(required=True)
     number_from = fields.String(load_default=None)
     issued_on_from = fields.String(load_default=None)
+    only_with = fields.String(load_default=None)
 
 
 class ActionSchema(Strict):
@@ -62,6 +64,11 @@ class ActionSchema(Strict):
         load_default=dict,
     )
     records = fields.List(fields.Nested(RecordSchema), load_default=list)
+    requires = fields.Dict(
+        keys=fields.String(validate=NAME),
+        values=fields.List(fields.String(validate=NAME), validate=validate.Length(min=1)),
+        load_default=dict,
+    )
 
 
 class TrackActionSchema(ActionSchema):
@@ -120,6 +127,12 @@ class WindowSchema(Strict):
     posting = fields.Boolean(load_default=False)
 
 
+class ReviewSchema(Strict):
+    propose = fields.List(fields.String(), load_default=list)
+    dispose = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    explain = fields.List(fields.String(), load_default=list)
+
+
 class DefinitionSchema(Strict):
     id = fields.String(
         required=True,
@@ -142,6 +155,9 @@ class DefinitionSchema(Strict):
     tracks = fields.Dict(
         keys=fields.String(validate=NAME), values=fields.Nested(TrackSchema), load_default=dict
     )
+    review = fields.Nested(ReviewSchema, load_default=None)
+    valid_from = fields.Date(load_default=None)
+    valid_from_basis = fields.String(load_default="")
 
     @validates_schema
     def _initial_is_a_stage(self, data: dict[str, Any], **_: Any) -> None:

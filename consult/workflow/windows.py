@@ -54,11 +54,19 @@ def open_window(ctx: ActionContext, spec: WindowSpec) -> Window:
         opens_at = datetime.combine(start_day, time(0), tzinfo=ctx.calendar.tz).astimezone(UTC)
     else:
         opens_at, start_day = ctx.now, ctx.today
+    closes_at = end_of(ctx.calendar, start_day, opens_at, ctx.now, duration)
+    if spec.accepts_comments and spec.minimum is not None and start_day < ctx.today:
+        # Posted on paper earlier: online, the public gets its whole minimum from today, the
+        # day the draft is actually published here (Art. 28(2): from the day it is public).
+        online = end_of(ctx.calendar, ctx.today, ctx.now, ctx.now, spec.minimum)
+        if online > closes_at:
+            ctx.notes.update(online_from=ctx.today.isoformat(), online_until=online.isoformat())
+            closes_at = online
     window = Window(
         consultation_id=ctx.consultation_id,
         name=spec.name,
         opens_at=opens_at,
-        closes_at=end_of(ctx.calendar, start_day, opens_at, ctx.now, duration),
+        closes_at=closes_at,
         duration=str(duration),
         on_close=spec.on_close,
         accepts_comments=spec.accepts_comments,
