@@ -37,7 +37,7 @@ from consult.calendar import dmy
 from consult.documents import synthesis as synthesis_docx
 from consult.errors import ConsultError, NotFound
 from consult.i18n import _, lazy
-from consult.models import Comment, Consultation, Organization
+from consult.models import Comment, Consultation
 from consult.models.comment import CHANNELS, DISPOSITIONS
 from consult.permissions import Can
 from consult.services import (
@@ -414,25 +414,6 @@ def compare(consultation_id: int) -> str:
 # --- the synthesis report --------------------------------------------------------------------
 
 
-def _heading(item: Consultation, report: Any) -> synthesis_docx.Heading:
-    session = scope.db()
-    organization = session.get(Organization, item.organization_id)
-    assert organization is not None
-    document = synthesis.document_of(session, report) if report else None
-    return synthesis_docx.Heading(
-        organization_name=organization.name,
-        superior_name=organization.superior_name,
-        issuer_code=organization.code,
-        place_name=organization.place_name,
-        number=document.number if document else None,
-        issued_on=document.issued_on if document else None,
-        year=scope.runtime().calendar.local_date(scope.now()).year,
-        signer_title=document.signer_title if document else "",
-        signer_name=document.signer_name if document else "",
-        approved=document is not None,
-    )
-
-
 @bp.route("/<int:consultation_id>/report")
 def report(consultation_id: int) -> str:
     session, actor = scope.db(), scope.current_actor()
@@ -493,8 +474,8 @@ def report_step(consultation_id: int, step: str) -> Response:
     return redirect(url_for("review.report", consultation_id=consultation_id))
 
 
-def _docx_response(item: Consultation, figures: dict[str, Any], report: Any) -> Response:
-    data = synthesis_docx.render(figures, _heading(item, report))
+def _docx_response(item: Consultation, figures: dict[str, Any]) -> Response:
+    data = synthesis_docx.docx(scope.db(), item, figures, scope.now())
     return send_file(
         io.BytesIO(data),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -509,7 +490,7 @@ def report_docx(consultation_id: int) -> Response:
     item = _consultation(consultation_id)
     current = synthesis.current(session, consultation_id)
     figures = current.figures if current else synthesis.compute(session, item)
-    return _docx_response(item, figures, current)
+    return _docx_response(item, figures)
 
 
 # --- exports ---------------------------------------------------------------------------------
@@ -570,7 +551,7 @@ def public_report(consultation_id: int) -> str:
 @public_bp.route("/consultations/<int:consultation_id>/synthesis.docx")
 def public_report_docx(consultation_id: int) -> Response:
     item, current = _published(consultation_id)
-    return _docx_response(item, current.figures, current)
+    return _docx_response(item, current.figures)
 
 
 @public_bp.route("/consultations/<int:consultation_id>/responses.<fmt>")
