@@ -3,7 +3,7 @@ periodic report: the plan, the postings, the opinions by channel and disposition
 decision, its publication and the implementation plan.
 
 Nothing here is typed in for a document: every figure comes from the register, the posting
-records, the audit log and the synthesis report's figures: as the reviewer generated them
+records, the audit log and the synthesis report's figures: as the Chairman approved them
 (:class:`~consult.models.SynthesisReport`) or, before that, computed from the opinions now
 (:func:`consult.services.synthesis.compute`). Nothing is counted here, so every document and
 page states the same counts. Codes are worded as :mod:`consult.vocabulary` says.
@@ -241,8 +241,8 @@ class Facts:
 def gather(
     session: Session, consultation: Consultation, *, figures: dict[str, Any] | None = None
 ) -> Facts:
-    """The facts of one consultation; ``figures`` are the synthesis report's, else the stored
-    report's, else computed now (:func:`report_figures`)."""
+    """The facts of one consultation; ``figures`` are the synthesis report's (by default
+    :func:`report_figures`)."""
     assert consultation.id is not None
     organization = session.get(Organization, consultation.organization_id)
     assert organization is not None
@@ -268,10 +268,14 @@ def gather(
 
 
 def report_figures(session: Session, consultation: Consultation) -> dict[str, Any]:
-    """The synthesis report's figures as the reviewer generated them, which is what the
-    Chairman approves and citizens read; before the report exists, computed from the data."""
+    """The synthesis report's figures as the Chairman approved them, which is what citizens
+    read; until the report is approved, computed from the data as it is now (a draft the
+    reviewer generated may be stale)."""
     stored = session.exec(
-        select(SynthesisReport.figures).where(SynthesisReport.consultation_id == consultation.id)
+        select(SynthesisReport.figures).where(
+            SynthesisReport.consultation_id == consultation.id,
+            col(SynthesisReport.status) != "draft",
+        )
     ).first()
     return dict(stored) if stored else synthesis.compute(session, consultation)
 
