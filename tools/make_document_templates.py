@@ -341,7 +341,58 @@ def posting_end() -> DocumentType:
     return doc
 
 
+def grid(
+    doc: DocumentType,
+    headers: list[str],
+    widths_cm: list[float],
+    loop: str,
+    cells: list[list[str]],
+    centered: tuple[int, ...],
+) -> None:
+    """A bordered table: a bold header row, then one row per item of ``loop`` (a docxtpl
+    ``{%tr for … %}``); each cell holds the given paragraphs (``{%p … %}`` lines allowed),
+    the columns in ``centered`` centred (numbers), the others left."""
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    table.autofit = False
+    properties = table._tbl.tblPr
+    properties.append(properties.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"}))
+    for index, width in enumerate(widths_cm):
+        table.columns[index].width = Cm(width)
+        for row in table.rows:
+            row.cells[index].width = Cm(width)
+    header_row, opening, data, closing = table.rows
+    for cell, text in zip(header_row.cells, headers, strict=True):
+        para(first_cell_cleared(cell), text, bold=True, size=12, align=CENTER)
+    para(first_cell_cleared(opening.cells[0]), "{%tr for " + loop + " %}")
+    para(first_cell_cleared(closing.cells[0]), "{%tr endfor %}")
+    for row in (opening, closing):
+        for cell in row.cells[1:]:
+            first_cell_cleared(cell)
+            para(cell)
+    for index, (cell, lines) in enumerate(zip(data.cells, cells, strict=True)):
+        first_cell_cleared(cell)
+        for line in lines:
+            if line.startswith("{%p"):
+                para(cell, line)
+            else:
+                para(cell, line, size=12, align=CENTER if index in centered else LEFT)
+
+
+def counts(doc: DocumentType, caption: str, listing: str) -> None:
+    """TT | what | opinions | people or households."""
+    grid(
+        doc,
+        ["TT", caption, "Số ý kiến", "Số người, hộ"],
+        [1.2, 9.3, 3, 3],
+        f"c in {listing}",
+        [["{{ loop.index }}"], ["{{ c.label }}"], ["{{ c.opinions }}"], ["{{ c.people }}"]],
+        centered=(0, 2, 3),
+    )
+
+
 def synthesis_report() -> DocumentType:
+    """Law 10/2022/QH15 Art. 28(3): every opinion taken up or explained, and published."""
     doc = new_document()
     header(doc)
     title(doc)
@@ -359,32 +410,86 @@ def synthesis_report() -> DocumentType:
     places(doc)
     body(doc, "Thời hạn tiếp nhận ý kiến đến {{ comment_deadline }}.")
     section_title(doc, "II. KẾT QUẢ TIẾP NHẬN Ý KIẾN")
+    tag(doc, "if opinion_count")
     body(
         doc,
         "Tổng số ý kiến nhận được: {{ opinion_count }} ý kiến, đại diện cho {{ people_count }} "
-        "người, hộ gia đình; trong đó:",
+        "người, hộ gia đình; trong đó {{ totals.offline }} ý kiến nhận trực tiếp (bằng văn "
+        "bản, hòm thư góp ý, hội nghị, phiếu lấy ý kiến, qua Ban công tác Mặt trận) và "
+        "{{ totals.anonymous }} ý kiến không ghi họ tên.",
     )
-    items(doc, "by_channel")
-    section_title(doc, "III. TIẾP THU, GIẢI TRÌNH")
-    items(doc, "by_disposition")
-    tag(doc, "if taken_up")
-    body(doc, "1. Những ý kiến được tiếp thu:")
-    tag(doc, "for o in taken_up")
-    body(doc, "- {{ o.article }}: {{ o.body }} Tiếp thu: {{ o.response or o.disposition }}")
-    tag(doc, "endfor")
+    body(doc, "1. Theo hình thức góp ý:")
+    counts(doc, "Hình thức", "channel_counts")
+    body(doc, "2. Theo điều của dự thảo:", before=6)
+    counts(doc, "Điều", "article_counts")
+    tag(doc, "if locality_counts")
+    body(doc, "3. Theo thôn, tổ dân phố:", before=6)
+    counts(doc, "Thôn, tổ dân phố", "locality_counts")
     tag(doc, "endif")
-    tag(doc, "if explained")
-    body(doc, "2. Những ý kiến không tiếp thu và lý do:")
-    tag(doc, "for o in explained")
-    body(doc, "- {{ o.article }}: {{ o.body }} Giải trình: {{ o.reason }}")
-    tag(doc, "endfor")
+    tag(doc, "else")
+    body(doc, "Trong thời hạn lấy ý kiến, không nhận được ý kiến góp ý nào.")
+    tag(doc, "endif")
+    section_title(doc, "III. TIẾP THU, GIẢI TRÌNH")
+    tag(doc, "if opinion_count")
+    body(doc, "1. Kết quả xử lý ý kiến:")
+    counts(doc, "Kết quả xử lý", "disposition_counts")
+    body(
+        doc,
+        "2. Nội dung tiếp thu, giải trình: {{ issues|length }} nội dung; các ý kiến được trả "
+        "lời như nhau ghi chung một dòng{% if totals.groups %}, các ý kiến trùng lặp hoặc gần "
+        "giống nhau được tổng hợp thành {{ totals.groups }} nhóm gồm "
+        "{{ totals.grouped_opinions }} ý kiến{% endif %}:",
+        before=6,
+    )
+    grid(
+        doc,
+        [
+            "TT",
+            "Điều",
+            "Nội dung ý kiến",
+            "Số ý kiến (người, hộ)",
+            "Kết quả",
+            "Tiếp thu, giải trình",
+        ],
+        [1.0, 2.0, 5.0, 2.0, 2.5, 4.0],
+        "i in issues",
+        [
+            ["{{ i.number }}"],
+            ["{{ i.article }}"],
+            ["{%p if i.group %}", "{{ i.group }}:", "{%p endif %}", "{{ i.body }}"],
+            ["{{ i.opinions }} ({{ i.people }})"],
+            [
+                "{{ i.disposition }}",
+                "{%p if i.changed %}",
+                "Đã sửa {{ i.changed }}",
+                "{%p endif %}",
+            ],
+            [
+                "{%p if i.reason %}",
+                "Giải trình: {{ i.reason }}",
+                "{%p endif %}",
+                "{%p if i.response %}",
+                "{{ i.response }}",
+                "{%p endif %}",
+            ],
+        ],
+        centered=(0, 3),
+    )
+    tag(doc, "if totals.open")
+    body(doc, "Còn {{ totals.open }} ý kiến chưa được xử lý.", before=6)
+    tag(doc, "endif")
+    tag(doc, "else")
+    body(doc, "Không có ý kiến phải tiếp thu, giải trình.")
     tag(doc, "endif")
     tag(doc, "if synthesis_summary")
-    body(doc, "{{ synthesis_summary }}")
+    body(doc, "{{ synthesis_summary }}", before=6)
     tag(doc, "endif")
     body(
         doc,
-        "Trên đây là báo cáo kết quả tổng hợp, tiếp thu, giải trình ý kiến của {{ org_name }}./.",
+        "Trên đây là báo cáo kết quả tổng hợp, tiếp thu, giải trình ý kiến của {{ org_name }}; "
+        "báo cáo được niêm yết công khai 30 ngày liên tục tại các điểm niêm yết (khoản 2 Điều "
+        "13 Luật Thực hiện dân chủ ở cơ sở)./.",
+        before=6,
     )
     footer(doc)
     return doc

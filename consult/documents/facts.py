@@ -3,15 +3,19 @@ periodic report: the plan, the postings, the opinions by channel and disposition
 decision, its publication and the implementation plan.
 
 Nothing here is typed in for a document: every figure comes from the register, the posting
-records, the opinions and the audit log.
+records, the audit log and the synthesis report's figures: as the Chairman approved them
+(:class:`~consult.models.SynthesisReport`) or, before that, computed from the opinions now
+(:func:`consult.services.synthesis.compute`). Nothing is counted here, so every document and
+page states the same counts. Codes are worded as :mod:`consult.vocabulary` says.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -20,7 +24,6 @@ from consult.calendar import format_deadline, local_date, zone
 from consult.documents import kinds
 from consult.models import (
     AuditEvent,
-    Comment,
     Consultation,
     Document,
     Membership,
@@ -29,27 +32,12 @@ from consult.models import (
     User,
     Window,
 )
-from consult.services import consultations
+from consult.services import consultations, synthesis
 from consult.services.consultations import ArticleView
+from consult.vocabulary import CHANNEL, DISPOSITION, NOT_REVIEWED, TAKEN_UP, Vocabulary
 
-CHANNELS_VI = {
-    "online": "trực tuyến trên cổng thông tin điện tử",
-    "paper": "bằng văn bản",
-    "box": "qua hòm thư góp ý",
-    "meeting": "tại hội nghị, cuộc họp",
-    "questionnaire": "qua phiếu lấy ý kiến hộ gia đình",
-    "front": "qua Ban công tác Mặt trận các thôn",
-    "email": "qua thư điện tử",
-    "phone": "qua điện thoại",
-}
-DISPOSITIONS_VI = {
-    "accepted": "tiếp thu",
-    "partly_accepted": "tiếp thu một phần",
-    "not_accepted": "không tiếp thu, có giải trình",
-    "out_of_scope": "không thuộc phạm vi dự thảo",
-    "duplicate": "trùng ý kiến khác",
-}
-TAKEN_UP = ("accepted", "partly_accepted")
+WHOLE_DRAFT = "Toàn văn dự thảo"
+NOT_STATED = "Không ghi"
 AUDIENCES = {
     "qcdc-co-quan": "cán bộ, công chức, viên chức, người lao động",
 }
@@ -63,10 +51,34 @@ class Person:
 
 
 @dataclass(frozen=True)
-class Opinion:
+class Count:
+    """One line of a count table: what (worded for the document), opinions, people."""
+
+    label: str
+    opinions: int
+    people: int
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One line of the uptake and explanation (tiếp thu, giải trình): a group of copies, or
+    the opinions given the same answer, or one opinion on its own."""
+
+    number: int
     article: str
+    """ "Điều 3" or "Toàn văn dự thảo"."""
     body: str
+    """The opinion's text (the group's first copy)."""
+    group: str
+    """ "Nhóm 1" for a group of duplicates, else empty."""
+    opinions: int
+    people: int
+    code: str
+    """The disposition's code (``accepted``…; ``none`` while not reviewed)."""
     disposition: str
+    """Its official wording: "Tiếp thu"."""
+    changed: str
+    """ "Điều 3, 5": the articles the draft changed for it."""
     reason: str
     response: str
 
@@ -81,8 +93,8 @@ class Facts:
     draft_postings: list[PostingRecord]
     publications: list[PostingRecord]
     comment_window: Window | None
-    opinions: list[Comment]
-    article_numbers: dict[int, str]
+    figures: dict[str, Any]
+    """The synthesis report's figures (:func:`consult.services.synthesis.compute`)."""
     synthesis_on: date | None
     people: dict[str, Person] = field(default_factory=dict)
     """Who signs for each party (``committee``, ``legal_officer``, ``front``)."""
@@ -137,52 +149,84 @@ class Facts:
     def published_on(self) -> date | None:
         return min((p.starts_on for p in self.publications), default=None)
 
-    # --- opinions ---------------------------------------------------------------------------
+    # --- opinions, from the synthesis figures ----------------------------------------------
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return dict(self.figures.get("totals") or {})
 
     @property
     def opinion_count(self) -> int:
-        return len(self.opinions)
+        return int(self.totals.get("opinions", 0))
 
     @property
     def people_count(self) -> int:
         """People or households the opinions speak for (a Front summary may speak for 12)."""
-        return sum(max(c.represents, 1) for c in self.opinions)
+        return int(self.totals.get("people", 0))
+
+    def _counts(
+        self, key: str, label: Callable[[str], str], order: Vocabulary | None = None
+    ) -> list[Count]:
+        rows: list[dict[str, Any]] = list(self.figures.get(key) or [])
+        if order is not None:  # codes in the vocabulary's order, as every table lists them
+            rows.sort(key=lambda r: order.rank(r["key"]))
+        return [Count(label(r["key"]), int(r["opinions"]), int(r["people"])) for r in rows]
+
+    @property
+    def channel_counts(self) -> list[Count]:
+        return self._counts("by_channel", CHANNEL.vi, CHANNEL)
+
+    @property
+    def disposition_counts(self) -> list[Count]:
+        return self._counts("by_disposition", DISPOSITION.vi, DISPOSITION)
+
+    @property
+    def article_counts(self) -> list[Count]:
+        titles: dict[str, str] = self.figures.get("articles") or {}
+        return self._counts("by_article", lambda number: article_heading(number, titles))
+
+    @property
+    def locality_counts(self) -> list[Count]:
+        """By village; empty when no opinion names one (an agency's officials)."""
+        rows = self._counts("by_locality", lambda name: name or NOT_STATED)
+        return rows if any(r["key"] for r in self.figures.get("by_locality") or []) else []
 
     @property
     def by_channel(self) -> list[tuple[str, int]]:
-        counts = Counter(c.channel for c in self.opinions)
-        order = list(CHANNELS_VI)
-        return [
-            (CHANNELS_VI.get(ch, ch), n)
-            for ch, n in sorted(counts.items(), key=lambda i: _rank(order, i[0]))
-        ]
+        return [(c.label, c.opinions) for c in self.channel_counts]
 
     @property
     def by_disposition(self) -> list[tuple[str, int]]:
-        counts = Counter(c.disposition for c in self.opinions if c.disposition)
-        order = list(DISPOSITIONS_VI)
+        return [(c.label, c.opinions) for c in self.disposition_counts]
+
+    @cached_property
+    def issues(self) -> list[Issue]:
+        raw: list[dict[str, Any]] = self.figures.get("issues") or []
+        groups = group_numbers(raw)
         return [
-            (DISPOSITIONS_VI.get(d, d), n)
-            for d, n in sorted(counts.items(), key=lambda i: _rank(order, i[0] or ""))
+            Issue(
+                number=n,
+                article=f"Điều {i['article']}" if i.get("article") else WHOLE_DRAFT,
+                body=i.get("sample", ""),
+                group=f"Nhóm {groups[i['group']]}" if i.get("group") else "",
+                opinions=int(i.get("opinions", 0)),
+                people=int(i.get("people", 0)),
+                code=i.get("disposition") or NOT_REVIEWED,
+                disposition=DISPOSITION.vi(i.get("disposition")),
+                changed=", ".join(f"Điều {a}" for a in i.get("changed") or []),
+                reason=i.get("reason", ""),
+                response=i.get("response", ""),
+            )
+            for n, i in enumerate(raw, start=1)
         ]
 
     @property
-    def taken_up(self) -> list[Opinion]:
-        return [self._opinion(c) for c in self.opinions if c.disposition in TAKEN_UP]
+    def taken_up(self) -> list[Issue]:
+        return [i for i in self.issues if i.code in TAKEN_UP]
 
     @property
-    def explained(self) -> list[Opinion]:
-        return [self._opinion(c) for c in self.opinions if c.disposition == "not_accepted"]
-
-    def _opinion(self, comment: Comment) -> Opinion:
-        number = self.article_numbers.get(comment.article_id or 0)
-        return Opinion(
-            article=f"Điều {number}" if number else "Toàn văn dự thảo",
-            body=comment.body,
-            disposition=DISPOSITIONS_VI.get(comment.disposition or "", ""),
-            reason=comment.reason,
-            response=comment.response,
-        )
+    def explained(self) -> list[Issue]:
+        return [i for i in self.issues if i.code == "not_accepted"]
 
     # --- documents --------------------------------------------------------------------------
 
@@ -193,7 +237,11 @@ class Facts:
         return self.people.get(party, Person("", ""))
 
 
-def gather(session: Session, consultation: Consultation) -> Facts:
+def gather(
+    session: Session, consultation: Consultation, *, figures: dict[str, Any] | None = None
+) -> Facts:
+    """The facts of one consultation; ``figures`` are the synthesis report's (by default
+    :func:`report_figures`)."""
     assert consultation.id is not None
     organization = session.get(Organization, consultation.organization_id)
     assert organization is not None
@@ -203,13 +251,6 @@ def gather(session: Session, consultation: Consultation) -> Facts:
         if kind is not None and kind.key not in registered:
             registered[kind.key] = document
     postings = consultations.postings(session, consultation.id)
-    opinions = list(
-        session.exec(
-            select(Comment)
-            .where(Comment.consultation_id == consultation.id)
-            .order_by(col(Comment.received_at), col(Comment.id))
-        )
-    )
     articles = consultations.articles(session, consultation.id)
     return Facts(
         organization=organization,
@@ -219,11 +260,39 @@ def gather(session: Session, consultation: Consultation) -> Facts:
         draft_postings=[p for p in postings if p.what == "draft"],
         publications=[p for p in postings if p.what == "decision"],
         comment_window=_comment_window(session, consultation.id),
-        opinions=opinions,
-        article_numbers={a.id: a.number for a in articles},
+        figures=figures if figures is not None else report_figures(session, consultation),
         synthesis_on=_synthesis_day(session, consultation.id),
         people=people(session, organization),
     )
+
+
+def report_figures(session: Session, consultation: Consultation) -> dict[str, Any]:
+    """The synthesis report's figures as the Chairman approved them, which is what citizens
+    read; until the report is approved, computed from the data as it is now (a draft the
+    reviewer generated may be stale)."""
+    assert consultation.id is not None
+    report = synthesis.current(session, consultation.id)
+    stored = report.figures if report is not None and report.status != "draft" else None
+    return dict(stored) if stored else synthesis.compute(session, consultation)
+
+
+def article_heading(number: str, titles: dict[str, str]) -> str:
+    """ "Điều 3. Những nội dung công khai"; an opinion on no article: "Toàn văn dự thảo"."""
+    if not number:
+        return WHOLE_DRAFT
+    title = titles.get(number, "")
+    return f"Điều {number}. {title}" if title else f"Điều {number}"
+
+
+def group_numbers(issues: list[dict[str, Any]]) -> dict[str, int]:
+    """A short number for each group of duplicates, in the order the report lists them: the
+    stored key ("G-3f16600629") means nothing to a reader."""
+    numbers: dict[str, int] = {}
+    for issue in issues:
+        key = issue.get("group") or ""
+        if key and key not in numbers:
+            numbers[key] = len(numbers) + 1
+    return numbers
 
 
 def people(session: Session, organization: Organization) -> dict[str, Person]:
@@ -264,10 +333,6 @@ def _unique(items: Iterable[str]) -> list[str]:
         if item not in seen:
             seen.append(item)
     return seen
-
-
-def _rank(order: list[str], key: str) -> tuple[int, str]:
-    return (order.index(key) if key in order else len(order), key)
 
 
 def _day_before(day: date) -> date:

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from consult.documents.layout import vn_upper
 from consult.models import Document
+from consult.vocabulary import DOC_TYPE
 
 
 @dataclass(frozen=True)
 class Kind:
     key: str
     type: str
-    heading: str
-    """What the document is, printed in capitals above its subject: "KẾ HOẠCH"."""
+    """Its type code (:data:`consult.vocabulary.DOC_TYPE`)."""
     label: str
     """Its name in the register and on screens."""
     template: str
@@ -32,12 +33,16 @@ class Kind:
     his own submission) or ``parties`` (minutes: the committee's and the Front's
     representatives)."""
 
+    @property
+    def heading(self) -> str:
+        """What the document is, printed in capitals above its subject: "KẾ HOẠCH"."""
+        return vn_upper(DOC_TYPE.vi(self.type))
+
 
 KINDS: tuple[Kind, ...] = (
     Kind(
         "plan",
         "KH",
-        "KẾ HOẠCH",
         "Kế hoạch lấy ý kiến",
         "01-ke-hoach-lay-y-kien.docx",
         "Tổ chức lấy ý kiến đối với dự thảo {title}",
@@ -46,7 +51,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "notice",
         "TB",
-        "THÔNG BÁO",
         "Thông báo lấy ý kiến",
         "02-thong-bao.docx",
         "Về việc lấy ý kiến đối với dự thảo {title}",
@@ -54,7 +58,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "posting_start",
         "BB",
-        "BIÊN BẢN",
         "Biên bản niêm yết",
         "03-bien-ban-niem-yet.docx",
         "Niêm yết công khai dự thảo {title}",
@@ -63,7 +66,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "posting_end",
         "BB",
-        "BIÊN BẢN",
         "Biên bản kết thúc niêm yết",
         "04-bien-ban-ket-thuc-niem-yet.docx",
         "Kết thúc niêm yết dự thảo {title}",
@@ -72,7 +74,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "synthesis_report",
         "BC",
-        "BÁO CÁO",
         "Báo cáo tổng hợp, tiếp thu, giải trình",
         "05-bao-cao-tong-hop.docx",
         "Tổng hợp, tiếp thu, giải trình ý kiến đối với dự thảo {title}",
@@ -81,7 +82,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "submission",
         "TTr",
-        "TỜ TRÌNH",
         "Tờ trình ban hành",
         "06-to-trinh.docx",
         "Về việc ban hành {title}",
@@ -90,7 +90,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "decision",
         "QĐ",
-        "QUYẾT ĐỊNH",
         "Quyết định ban hành",
         "07-quyet-dinh.docx",
         "Về việc ban hành {title}",
@@ -99,7 +98,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "implementation_plan",
         "KH",
-        "KẾ HOẠCH",
         "Kế hoạch thực hiện",
         "08-ke-hoach-thuc-hien.docx",
         "Thực hiện {title}",

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from consult import permissions
+from consult import permissions, vocabulary
 from consult.actor import Actor
 from consult.documents import kinds
 from consult.documents.facts import people
@@ -23,7 +23,7 @@ from consult.models import Consultation, Document, Organization
 from consult.permissions import Can
 from consult.services.consultations import documents as consultation_documents
 
-TYPE_CODES = ("KH", "QĐ", "BC", "BB", "TB", "TTr", "QC", "QyĐ", "HD", "CTr", "PA", "ĐA", "GM", "")
+TYPE_CODES = vocabulary.DOC_TYPES
 """Type codes of Decree 30/2020 Appendix III offered for hand entry; "" is a letter (công văn)."""
 
 

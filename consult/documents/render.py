@@ -33,7 +33,12 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
     "notice": ("Các thôn (để niêm yết)", "Cổng thông tin điện tử {short}"),
     "posting_start": ("Ủy ban MTTQ Việt Nam {short}",),
     "posting_end": ("Ủy ban MTTQ Việt Nam {short}",),
-    "synthesis_report": ("Thường trực HĐND {short}", "Ủy ban MTTQ Việt Nam {short}"),
+    "synthesis_report": (
+        "Thường trực HĐND {short}",
+        "Ủy ban MTTQ Việt Nam {short}",
+        "Các thôn (để niêm yết công khai)",
+        "Cổng thông tin điện tử {short}",
+    ),
     "submission": ("Như trên",),
     "decision": (
         "Như Điều 3",
@@ -183,9 +188,15 @@ def context(facts: Facts, kind: Kind, today: date) -> dict[str, Any]:
         "reviewer_name": reviewer.name,
         "reviewer_position": reviewer.position,
         "witness_title": layout.vn_upper(f"Đại diện Ủy ban MTTQ Việt Nam {org.short_name}"),
-        # Opinions.
+        # Opinions, from the synthesis report's figures; codes worded as consult.vocabulary says.
         "opinion_count": facts.opinion_count,
         "people_count": facts.people_count,
+        "totals": facts.totals,
+        "channel_counts": facts.channel_counts,
+        "article_counts": facts.article_counts,
+        "locality_counts": facts.locality_counts,
+        "disposition_counts": facts.disposition_counts,
+        "issues": facts.issues,
         "by_channel": [f"{label}: {n} ý kiến" for label, n in facts.by_channel],
         "by_disposition": [f"{label}: {n} ý kiến" for label, n in facts.by_disposition],
         "taken_up": facts.taken_up,

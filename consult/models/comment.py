@@ -8,9 +8,9 @@ from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from consult.models.base import instant
+from consult.vocabulary import CHANNELS, DISPOSITIONS
 
-CHANNELS = ("online", "paper", "box", "meeting", "questionnaire", "front", "email", "phone")
-DISPOSITIONS = ("accepted", "partly_accepted", "not_accepted", "out_of_scope", "duplicate")
+__all__ = ["CHANNELS", "DISPOSITIONS", "Comment"]
 
 
 class Comment(SQLModel, table=True):

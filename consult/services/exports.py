@@ -1,6 +1,7 @@
 """Exports of a consultation's opinions with their dispositions: CSV (UTF-8 with a BOM, so
-Excel shows Vietnamese), XLSX (Vietnamese headers, filters, column widths; written by
-:mod:`consult.services.xlsx`) and JSON.
+Excel shows Vietnamese), XLSX (Vietnamese headers, filters, column widths; streamed by
+XlsxWriter in ``constant_memory`` mode) and JSON. Channels and dispositions are printed in
+their official Vietnamese wording (:mod:`consult.vocabulary`), as the documents print them.
 
 The staff export carries the personal data (name, contact); the publication export leaves
 it out, and the village too (Law 10/2022 Art. 9(2)).
@@ -15,32 +16,16 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
+import xlsxwriter
 from sqlalchemy import select as select_core
 from sqlmodel import Session, select
 
 from consult.calendar import dates
 from consult.models import Article, Comment
-from consult.services import review, xlsx
+from consult.services import review
+from consult.vocabulary import CHANNEL, DISPOSITION
 
 FORMATS = ("csv", "xlsx", "json")
-CHANNELS_VI = {
-    "online": "Trực tuyến",
-    "paper": "Văn bản giấy",
-    "box": "Hộp thư góp ý",
-    "meeting": "Hội nghị, cuộc họp",
-    "questionnaire": "Phiếu lấy ý kiến hộ gia đình",
-    "front": "Ban công tác Mặt trận thôn",
-    "email": "Thư điện tử",
-    "phone": "Điện thoại",
-}
-DISPOSITIONS_VI = {
-    "accepted": "Tiếp thu",
-    "partly_accepted": "Tiếp thu một phần",
-    "not_accepted": "Không tiếp thu (có giải trình)",
-    "out_of_scope": "Không thuộc phạm vi",
-    "duplicate": "Trùng lặp",
-    None: "Chưa xử lý",
-}
 
 # (key, Vietnamese header, column width, personal data?)
 COLUMNS: list[tuple[str, str, int, bool]] = [
@@ -95,14 +80,14 @@ def records(session: Session, consultation_id: int, *, public: bool) -> Iterator
             full = {
                 "receipt": c.receipt,
                 "received_at": dates.dmy_hm(c.received_at),
-                "channel": CHANNELS_VI.get(c.channel, c.channel),
+                "channel": CHANNEL.vi(c.channel),
                 "locality": c.locality,
                 "author_name": c.author_name,
                 "contact": c.contact,
                 "represents": c.represents,
                 "article": numbers.get(c.article_id, "") if c.article_id else "",
                 "body": c.body,
-                "disposition": DISPOSITIONS_VI.get(c.disposition, c.disposition),
+                "disposition": DISPOSITION.vi(c.disposition),
                 "reason": c.reason,
                 "response": c.response,
                 "group": c.group_key,
@@ -131,18 +116,39 @@ def write_json(session: Session, consultation_id: int, out: IO[bytes], *, public
     )
 
 
+PIXELS_PER_CHARACTER = 7
+"""Calibri 11's digit width: a column of ``width`` characters is ``7 × width`` pixels, which
+XlsxWriter stores as exactly ``width`` (its ``set_column`` adds Excel's 5-pixel padding)."""
+
+
 def write_xlsx(
     session: Session, consultation_id: int, out: IO[bytes], *, public: bool, title: str = ""
-) -> None:
+) -> int:
+    """One sheet: a bold header row, frozen, with a filter; each row written as it is read
+    (``constant_memory``), so memory stays flat. Returns the number of opinions written."""
     cols = columns(public)
-    xlsx.write(
-        out,
-        "Ý kiến",
-        [c[1] for c in cols],
-        [c[2] for c in cols],
-        ([r[c[0]] for c in cols] for r in records(session, consultation_id, public=public)),
-        title=title,
-    )
+    keys = [c[0] for c in cols]
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
+    book.set_properties({"title": title})
+    sheet = book.add_worksheet("Ý kiến")
+    header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    for index, (_key, _header, width, _personal) in enumerate(cols):
+        sheet.set_column_pixels(index, index, width * PIXELS_PER_CHARACTER)
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, [c[1] for c in cols], header)
+    text, number = sheet.write_string, sheet.write_number
+    row = 0
+    for record in records(session, consultation_id, public=public):
+        row += 1
+        for index, key in enumerate(keys):
+            value = record[key]
+            if isinstance(value, int):
+                number(row, index, value)
+            elif value:
+                text(row, index, str(value))
+    sheet.autofilter(0, 0, row, len(cols) - 1)
+    book.close()
+    return row
 
 
 def export(

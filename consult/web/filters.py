@@ -13,8 +13,9 @@ from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 from sqlmodel import col, select
 
-from consult import calendar, permissions, scope
-from consult.i18n import _, current_language
+from consult import calendar, permissions, scope, vocabulary
+from consult.documents.facts import group_numbers
+from consult.i18n import current_language
 from consult.models import Organization
 
 
@@ -38,39 +39,10 @@ def nl2br(value: Any) -> Markup:
     return Markup("<br>\n".join(text.split("\n")))
 
 
-def channel_label(code: str | None) -> str:
-    labels = {
-        "online": _("Online"),
-        "paper": _("On paper"),
-        "box": _("Suggestion box"),
-        "meeting": _("Meeting"),
-        "questionnaire": _("Household questionnaire"),
-        "front": _("Through the Front's village committee"),
-        "email": _("E-mail"),
-        "phone": _("Telephone"),
-    }
-    return labels.get(code or "", code or "")
-
-
-def disposition_label(code: str | None) -> str:
-    labels = {
-        "accepted": _("Accepted"),
-        "partly_accepted": _("Partly accepted"),
-        "not_accepted": _("Not accepted (explained)"),
-        "out_of_scope": _("Out of scope"),
-        "duplicate": _("Duplicate"),
-        "none": _("Not yet reviewed"),
-    }
-    return labels.get(code or "none", code or "")
-
-
-def audit_label(code: str | None) -> str:
-    labels = {
-        "start": _("Consultation created"),
-        "enter_opinion": _("Offline opinion entered"),
-        "review_comment": _("Disposition given"),
-    }
-    return labels.get(code or "", code or "")
+# The labels live in consult.vocabulary; these names stay for the views that import them here.
+channel_label = vocabulary.channel_label
+disposition_label = vocabulary.disposition_label
+audit_label = vocabulary.audit_label
 
 
 def organization() -> Organization | None:
@@ -95,8 +67,10 @@ def init_app(app: Flask) -> None:
         nl2br=nl2br,
         channel=channel_label,
         disposition=disposition_label,
+        doc_type=vocabulary.doc_type_label,
         role=permissions.role_label,
         audit_action=audit_label,
+        group_numbers=group_numbers,
     )
     app.jinja_env.globals.update(
         current_language=current_language,

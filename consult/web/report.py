@@ -24,8 +24,9 @@ from werkzeug.wrappers import Response
 from consult import scope
 from consult.calendar import dmy
 from consult.documents import synthesis as synthesis_docx
+from consult.documents.render import DOCX_MIME
 from consult.i18n import _
-from consult.models import Consultation, Organization
+from consult.models import Consultation
 from consult.services import consultations, exports, synthesis
 from consult.web.common import Refused, perform
 from consult.web.review import CsrfForm, bp, consultation
@@ -97,30 +98,11 @@ def report_step(consultation_id: int, step: str) -> Response:
     return redirect(url_for("review.report", consultation_id=consultation_id))
 
 
-def _heading(item: Consultation, report: synthesis.Report | None) -> synthesis_docx.Heading:
-    session = scope.db()
-    organization = session.get(Organization, item.organization_id)
-    assert organization is not None
-    document = synthesis.document_of(session, report) if report else None
-    return synthesis_docx.Heading(
-        organization_name=organization.name,
-        superior_name=organization.superior_name,
-        issuer_code=organization.code,
-        place_name=organization.place_name,
-        number=document.number if document else None,
-        issued_on=document.issued_on if document else None,
-        year=scope.runtime().calendar.local_date(scope.now()).year,
-        signer_title=document.signer_title if document else "",
-        signer_name=document.signer_name if document else "",
-        approved=document is not None,
-    )
-
-
-def _docx_response(item: Consultation, figures: dict[str, Any], report: Any) -> Response:
-    data = synthesis_docx.render(figures, _heading(item, report))
+def _docx_response(item: Consultation, figures: dict[str, Any]) -> Response:
+    data = synthesis_docx.docx(scope.db(), item, figures, scope.now())
     return send_file(
         io.BytesIO(data),
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        mimetype=DOCX_MIME,
         as_attachment=True,
         download_name=f"bao-cao-tong-hop-{item.id}.docx",
     )
@@ -132,7 +114,7 @@ def report_docx(consultation_id: int) -> Response:
     item = consultation(consultation_id)
     current = synthesis.current(session, consultation_id)
     figures = current.figures if current else synthesis.compute(session, item)
-    return _docx_response(item, figures, current)
+    return _docx_response(item, figures)
 
 
 def _export(item: Consultation, fmt: str, *, public: bool) -> Response:
@@ -183,7 +165,7 @@ def public_report(consultation_id: int) -> str:
 @public_bp.route("/consultations/<int:consultation_id>/synthesis.docx")
 def public_report_docx(consultation_id: int) -> Response:
     item, current = _published(consultation_id)
-    return _docx_response(item, current.figures, current)
+    return _docx_response(item, current.figures)
 
 
 @public_bp.route("/consultations/<int:consultation_id>/responses.<fmt>")

@@ -11,11 +11,12 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from consult import vocabulary
 from consult.workflow.duration import Duration
 from consult.workflow.payload import PROVIDERS, TYPES
 
 NAME = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="use lower_snake_case: letters, digits, _")
-DOC_TYPES = ("KH", "QĐ", "BC", "BB", "TB", "TTr", "QC", "QyĐ", "HD", "CTr", "PA", "ĐA", "GM", "CV")
+DOC_TYPES = vocabulary.DOC_TYPES
 
 
 class DurationField(fields.Field):

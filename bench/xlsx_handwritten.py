@@ -1,9 +1,10 @@
-"""A small streaming XLSX writer: one sheet, a bold header row, column widths, a frozen header
-and an autofilter. Rows go straight into the zip as they come.
+"""The hand-written streaming XLSX writer consult used before XlsxWriter (formerly
+``consult/services/xlsx.py``), kept here only so ``bench/review.py`` can time both writers on
+the same rows in the same run. consult itself writes XLSX with XlsxWriter
+(:func:`consult.services.exports.write_xlsx`); see docs/PERFORMANCE.md.
 
-openpyxl (even write-only) needed 20-30 s for 100,000 opinions × 14 columns (it builds a cell
-object per value); this writes the same workbook, readable by Excel, LibreOffice and openpyxl,
-in a few seconds. See docs/PERFORMANCE.md.
+One sheet, a bold header row, column widths, a frozen header and an autofilter; rows go
+straight into the zip as they come.
 """
 
 from __future__ import annotations
