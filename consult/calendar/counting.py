@@ -36,7 +36,7 @@ from consult.calendar.holiday_files import (
     YearData,
     load_year_file,
 )
-from consult.calendar.periods import Deadline, Holiday, require_count, require_date
+from consult.calendar.periods import Deadline, Holiday, checked_days, require_count, require_date
 from consult.calendar.statutory import statutory_year
 
 _ONE_DAY = timedelta(days=1)
@@ -95,34 +95,7 @@ class LegalCalendar:
         outside = {*self.provisional_years, *(p.first.year for p in self.periods)} - self.years
         if outside:
             raise HolidayDataError(f"provisional years {sorted(outside)} are not covered")
-        self._days_off: dict[date, str] = {}
-        for day, name in days_off.items():
-            require_date(day, "a day off")
-            if day.year not in self.years:
-                raise HolidayDataError(
-                    f"day off {day.isoformat()} ({name}) is outside the covered years "
-                    f"({year_ranges(self.years)})"
-                )
-            self._days_off[day] = str(name)
-        names = working_saturdays if isinstance(working_saturdays, Mapping) else None
-        self._working_days: dict[date, str] = {}
-        for day in working_saturdays:
-            require_date(day, "a make-up working day")
-            if day.weekday() < 5:
-                raise HolidayDataError(
-                    f"make-up working day {day.isoformat()} is a "
-                    f"{day.strftime('%A')}: only a Saturday or Sunday can be declared one"
-                )
-            if day in self._days_off:
-                raise HolidayDataError(
-                    f"{day.isoformat()} is both a day off and a make-up working day"
-                )
-            if day.year not in self.years:
-                raise HolidayDataError(
-                    f"make-up working day {day.isoformat()} is outside the covered years "
-                    f"({year_ranges(self.years)})"
-                )
-            self._working_days[day] = str(names[day]) if names is not None else "Ngày làm bù"
+        self._days_off, self._working_days = checked_days(days_off, working_saturdays, self.years)
 
     # --- construction ----------------------------------------------------------------------
 
@@ -320,7 +293,7 @@ class LegalCalendar:
         for _ in range(_MAX_SEARCH_DAYS):
             if not self.is_day_off(current):
                 return current
-            current += _ONE_DAY
+            current = self._later(current, 1)
         raise HolidayDataError(f"no working day within {_MAX_SEARCH_DAYS} days of {d}")
 
     # --- periods ---------------------------------------------------------------------------
@@ -333,7 +306,7 @@ class LegalCalendar:
         (Art. 148)."""
         require_date(start, "start")
         require_count(days, "days")
-        return self.next_working_day(start + timedelta(days=days))
+        return self.next_working_day(self._later(start, days))
 
     def period_end(self, start: date, days: int) -> datetime:
         """The exclusive end (UTC) of that period: 24:00 Vietnam time of its last day."""
@@ -347,7 +320,7 @@ class LegalCalendar:
         counted = 0
         gap = 0
         while counted < n:
-            current += _ONE_DAY
+            current = self._later(current, 1)
             if self.is_day_off(current):
                 gap += 1
                 if gap >= _MAX_SEARCH_DAYS:
@@ -380,7 +353,13 @@ class LegalCalendar:
     def end_of_day(self, d: date) -> datetime:
         """24:00 of ``d`` in this calendar's zone (00:00 of the next day), as aware UTC."""
         require_date(d)
-        return datetime.combine(d + _ONE_DAY, time(0), tzinfo=self.tz).astimezone(UTC)
+        return datetime.combine(self._later(d, 1), time(0), tzinfo=self.tz).astimezone(UTC)
+
+    def _later(self, d: date, days: int) -> date:
+        try:  # a count of a million days is bad input, not a crash
+            return d + timedelta(days=days)
+        except OverflowError:
+            raise CalendarNotCovered(date.max, self.years) from None
 
     def start_of_day(self, d: date) -> datetime:
         """00:00 of ``d`` in this calendar's zone, as aware UTC."""

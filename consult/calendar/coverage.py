@@ -9,12 +9,18 @@ from consult.calendar.dates import dmy
 from consult.errors import Invalid
 from consult.i18n import _
 
-NOT_COVERED = (
+
+def N_(msgid: str) -> str:
+    """Marks a message for extraction (Babel's ``N_``); it is translated when used."""
+    return msgid
+
+
+NOT_COVERED = N_(
     "Date %(date)s is outside the legal calendar (%(years)s): no deadline can be counted on "
     "that day. Check the date and the number of days; to count in %(year)s, add "
     "config/holidays/%(year)s.yaml with that year's announced days off."
 )
-MAY_MOVE = (
+MAY_MOVE = N_(
     "May move when the official holiday calendar for %(years)s is announced (counted for now "
     "on the statutory holidays); it will not move earlier."
 )

@@ -1,11 +1,14 @@
-"""What a count gives: a holiday, a deadline (and whether it rests on provisional days)."""
+"""What a count gives and is made of: holidays, deadlines (and whether they rest on provisional
+days), and the checks of the days a calendar is given."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from consult.calendar.coverage import provisional_note
+from consult.calendar.coverage import provisional_note, year_ranges
+from consult.calendar.holiday_files import HolidayDataError
 
 
 def require_date(d: date, what: str = "d") -> date:
@@ -49,3 +52,37 @@ def require_count(value: int, what: str) -> None:
         raise TypeError(f"{what} must be an int, not {type(value).__name__}")
     if value < 1:
         raise ValueError(f"{what} must be at least 1, got {value}")
+
+
+def checked_days(
+    days_off: Mapping[date, str], working_saturdays: Iterable[date], years: frozenset[int]
+) -> tuple[dict[date, str], dict[date, str]]:
+    """A calendar's days off and make-up working days, checked against each other and the
+    covered years."""
+    days: dict[date, str] = {}
+    for day, name in days_off.items():
+        require_date(day, "a day off")
+        if day.year not in years:
+            raise HolidayDataError(
+                f"day off {day.isoformat()} ({name}) is outside the covered years "
+                f"({year_ranges(years)})"
+            )
+        days[day] = str(name)
+    names = working_saturdays if isinstance(working_saturdays, Mapping) else None
+    working: dict[date, str] = {}
+    for day in working_saturdays:
+        require_date(day, "a make-up working day")
+        if day.weekday() < 5:
+            raise HolidayDataError(
+                f"make-up working day {day.isoformat()} is a "
+                f"{day.strftime('%A')}: only a Saturday or Sunday can be declared one"
+            )
+        if day in days:
+            raise HolidayDataError(f"{day.isoformat()} is both a day off and a make-up working day")
+        if day.year not in years:
+            raise HolidayDataError(
+                f"make-up working day {day.isoformat()} is outside the covered years "
+                f"({year_ranges(years)})"
+            )
+        working[day] = str(names[day]) if names is not None else "Ngày làm bù"
+    return days, working
