@@ -7,10 +7,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from flask import Flask
 
 from consult.calendar import (
     VN_TZ,
@@ -112,7 +111,7 @@ def test_other_years_key_days() -> None:
 
 def test_every_file_names_its_source_and_each_year_has_its_fixed_holidays() -> None:
     assert {y for y, origin in CAL.origins.items() if origin == "file"} == FILE_YEARS
-    assert FILE_YEARS <= CAL.years
+    assert CAL.years >= FILE_YEARS
     for year in FILE_YEARS:
         assert CAL.sources[year].strip()
         days = {h.day for h in CAL.holidays(year)}

@@ -225,17 +225,22 @@ class LegalCalendar:
         """Whether any day from ``first`` to ``last`` (both included) is provisional."""
         return bool(self.provisional_between(first, last))
 
-    def window_provisional_years(self, opens_at: datetime, closes_at: datetime) -> frozenset[int]:
-        """The provisional years a window ``[opens_at, closes_at)`` was counted on: its days
-        after the opening day, through its last day (a cautious reading: every day a count
-        may have looked at, whether the window was extended or not)."""
-        first = self.local_date(opens_at) + _ONE_DAY
+    def window_provisional_years(
+        self, opens_at: datetime, closes_at: datetime, *, days: int | None = None
+    ) -> frozenset[int]:
+        """The provisional years a window ``[opens_at, closes_at)`` may rest on: the days a
+        count of it looked at, through its last day. ``days``, for a window counted in
+        calendar days, is its length: the count looked only from day ``days`` on (an
+        extension only looks later); otherwise every day after the opening day."""
+        first = self.local_date(opens_at) + timedelta(days=days or 1)
         last = self.local_date(closes_at - timedelta(microseconds=1))
         return self.provisional_between(first, last)
 
-    def window_note(self, opens_at: datetime, closes_at: datetime) -> str | None:
+    def window_note(
+        self, opens_at: datetime, closes_at: datetime, *, days: int | None = None
+    ) -> str | None:
         """What a page shows beside a window's deadline counted on provisional days."""
-        years = self.window_provisional_years(opens_at, closes_at)
+        years = self.window_provisional_years(opens_at, closes_at, days=days)
         return provisional_note(years) if years else None
 
     # --- days ------------------------------------------------------------------------------

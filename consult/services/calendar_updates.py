@@ -34,6 +34,7 @@ from consult.calendar import (
     YearData,
     format_deadline,
     parse_year,
+    provisional_note,
     year_ranges,
 )
 from consult.errors import Forbidden, Invalid
@@ -93,6 +94,25 @@ def describe_year(calendar: LegalCalendar, year: int) -> dict[str, Any]:
     """A year as ``GET /holidays/{year}`` shows it: its days, source and whether provisional."""
     data = calendar.year_data(year)
     return {**data.as_mapping(), "origin": data.origin}
+
+
+def window_note(calendar: LegalCalendar, window: Window) -> str | None:
+    """ "May move when the official calendar is announced" beside a window's end, or ``None``
+    when its count rests on announced days only (or is not a count of days at all)."""
+    years = window_provisional_years(calendar, window)
+    return provisional_note(years) if years else None
+
+
+def window_provisional_years(calendar: LegalCalendar, window: Window) -> frozenset[int]:
+    """The provisional years the count of ``window``'s end looked at (empty: none)."""
+    try:
+        duration = Duration.parse(window.duration)
+    except ValueError:
+        return frozenset()
+    if not duration.is_calendar:
+        return frozenset()
+    days = duration.amount if duration.unit == "d" else None
+    return calendar.window_provisional_years(window.opens_at, window.closes_at, days=days)
 
 
 def _year_of(row: HolidayAnnouncement) -> YearData:
