@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from consult.calendar import statutory_year
 from consult.config import ROOT
 from consult.db import write_session
 from consult.errors import Forbidden, Invalid
@@ -29,20 +30,26 @@ def ends(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 17, 0, tzinfo=UTC)
 
 
-def notice(*days_off: tuple[str, str], working: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
+def notice(
+    *changes: tuple[str, str | None], working: tuple[tuple[str, str], ...] = ()
+) -> dict[str, Any]:
+    """A notice for 2028: the computed days with ``changes`` (a name adds or renames a day,
+    ``None`` drops it) and the make-up ``working`` days."""
+    days = {d.isoformat(): n for d, n in statutory_year(2028).days_off.items()}
+    for day, name in changes:
+        if name is None:
+            days.pop(day)
+        else:
+            days[day] = name
     return {
         "source": "Thông báo thử nghiệm về lịch nghỉ năm 2028",
-        "days_off": [{"date": d, "name": n} for d, n in days_off],
+        "days_off": [{"date": d, "name": n} for d, n in sorted(days.items())],
         "working_days": [{"date": d, "name": n} for d, n in working],
     }
 
 
-NEW_YEAR = ("2028-01-01", "Tết Dương lịch")
-MADE_UP = ("2028-01-03", "Tết Dương lịch (nghỉ bù)")
 # The notice swaps Tuesday 04/01 for Saturday 15/01: day 30 of a posting from 02/12/2027 moves on.
 SWAPPED = notice(
-    NEW_YEAR,
-    MADE_UP,
     ("2028-01-04", "Tết Dương lịch (hoán đổi)"),
     working=(("2028-01-15", "Làm bù cho thứ Ba 04/01/2028"),),
 )
@@ -124,7 +131,7 @@ def test_a_window_is_never_shortened_and_a_year_entered_again_replaces_it(
     stamp = None
     with Session(core.db) as session:
         stamp = calendar_updates.announcements_stamp(session)
-    first = announce(core, notice(NEW_YEAR))
+    first = announce(core, notice(("2028-01-03", None)))
     assert first.moved == []
     assert window(core, posted, "posting_period").closes_at == ends(date(2028, 1, 4))
     assert recomputed(core) == []
@@ -150,8 +157,6 @@ def test_an_extended_window_is_counted_again_with_its_extension(
     assert window(core, posted, "comment_window").closes_at == ends(date(2028, 1, 5))
     assert window(core, posted, "posting_period").closes_at == ends(date(2028, 1, 5))
     swapped_wednesday = notice(
-        NEW_YEAR,
-        MADE_UP,
         ("2028-01-05", "Tết Dương lịch (hoán đổi)"),
         working=(("2028-01-08", "Làm bù cho thứ Tư 05/01/2028"),),
     )
@@ -177,6 +182,9 @@ def test_only_an_administrator_enters_a_year_and_bad_data_names_the_field(
     with pytest.raises(Invalid) as caught:
         announce(core, bad_date)
     assert "days_off" in caught.value.fields and "2028-02-30" in caught.value.message
+    with pytest.raises(Invalid) as caught:
+        announce(core, notice(("2028-04-30", None)))  # Art. 112's 30/4 left out
+    assert "days_off" in caught.value.fields and "30/04/2028" in caught.value.message
     with pytest.raises(Invalid) as caught:
         announce(core, {**SWAPPED, "year": 2029})
     assert "year" in caught.value.fields

@@ -32,7 +32,7 @@ from consult.calendar.holiday_files import (
     parse_year,
 )
 from consult.calendar.periods import Deadline, Holiday
-from consult.calendar.statutory import statutory_year
+from consult.calendar.statutory import anchor_days, statutory_year
 
 __all__ = [
     "FUTURE_YEARS",
@@ -45,6 +45,7 @@ __all__ = [
     "LegalCalendar",
     "ProvisionalPeriod",
     "YearData",
+    "anchor_days",
     "days_left",
     "dmy",
     "format_deadline",

@@ -40,6 +40,25 @@ def library_days(year: int) -> dict[date, str]:
     return {day: str(name) for day, name in computed.items() if day.year == year}
 
 
+def anchor_days(year: int) -> dict[date, str]:
+    """The days Art. 112 names outright, which every year's calendar lists: 1/1, mùng 1 Tết,
+    Giỗ Tổ Hùng Vương (10/3 lunar), 30/4, 1/5 and 2/9 (the other Tết days and the day beside
+    2/9 are the government's choice)."""
+    computed = holidays.country_holidays("VN", years=year, language="vi")
+    lunar = {
+        name: computed.get_named(name, lookup="exact")
+        for name in ("Tết Nguyên Đán", "Ngày Giỗ Tổ Hùng Vương")
+    }
+    days = {
+        date(year, 1, 1): "Tết Dương lịch",
+        date(year, 4, 30): "Ngày Chiến thắng",
+        date(year, 5, 1): "Ngày Quốc tế Lao động",
+        date(year, 9, 2): "Quốc khánh",
+    }
+    days.update({found[0]: name for name, found in lunar.items() if found})
+    return dict(sorted(days.items()))
+
+
 @lru_cache(maxsize=256)
 def statutory_year(year: int) -> YearData:
     """The Art. 112 days off of ``year`` (with the Art. 111(3) made-up days), provisional."""

@@ -32,6 +32,8 @@ from consult.calendar import (
     HolidayDataError,
     LegalCalendar,
     YearData,
+    anchor_days,
+    dmy,
     format_deadline,
     parse_year,
     provisional_note,
@@ -194,7 +196,7 @@ def _checked(calendar: LegalCalendar, year: int, data: Mapping[str, Any]) -> Yea
         message = _("The year in the body (%(given)s) is not %(year)s.", given=given, year=year)
         raise Invalid(message, fields={"year": message})
     try:
-        return parse_year(
+        parsed = parse_year(
             {**data, "year": year},
             where=f"announcement {year}",
             expected_year=year,
@@ -207,6 +209,16 @@ def _checked(calendar: LegalCalendar, year: int, data: Mapping[str, Any]) -> Yea
             problem=exc.problem,
         )
         raise Invalid(message, fields={exc.field.split("[")[0] or "days_off": message}) from exc
+    missing = [f"{dmy(d)} ({n})" for d, n in anchor_days(year).items() if d not in parsed.days_off]
+    if missing:
+        message = _(
+            "The holiday calendar of %(year)s lacks days the Labour Code makes holidays "
+            "(Art. 112): %(days)s. List them under days_off, also when they fall on a weekend.",
+            year=year,
+            days=", ".join(missing),
+        )
+        raise Invalid(message, fields={"days_off": message})
+    return parsed
 
 
 # --- counting the open windows again -----------------------------------------------------------
