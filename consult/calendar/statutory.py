@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from types import MappingProxyType
 
 import holidays
 
@@ -76,4 +77,6 @@ def statutory_year(year: int) -> YearData:
         f"hoặc bổ sung config/holidays/{year}.yaml; hạn đang chạy được tính lại, không bị rút "
         f"ngắn."
     )
-    return YearData(year, source, days_off, {}, provisional=True, origin="statutory")
+    # cached and shared by every calendar built in the process: read-only
+    days = MappingProxyType(days_off)
+    return YearData(year, source, days, {}, provisional=True, origin="statutory")
