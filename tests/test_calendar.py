@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,10 +19,15 @@ from consult.calendar import (
     LegalCalendar,
     days_left,
     format_deadline,
+    year_ranges,
 )
+from consult.errors import ConsultError
 
 HOLIDAYS_DIR = Path(__file__).parent.parent / "config" / "holidays"
 CAL = LegalCalendar.from_directory(HOLIDAYS_DIR)
+# The years with a file, read from the folder: adding next year's file breaks nothing here.
+FILE_YEARS = frozenset(int(p.stem) for p in HOLIDAYS_DIR.glob("[0-9][0-9][0-9][0-9].yaml"))
+FIRST, LAST = min(CAL.years), max(CAL.years)
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -104,8 +110,9 @@ def test_other_years_key_days() -> None:
 
 
 def test_every_file_names_its_source_and_each_year_has_its_fixed_holidays() -> None:
-    assert CAL.years == frozenset({2024, 2025, 2026, 2027})
-    for year in CAL.years:
+    assert {y for y, origin in CAL.origins.items() if origin == "file"} == FILE_YEARS
+    assert CAL.years >= FILE_YEARS
+    for year in FILE_YEARS:
         assert CAL.sources[year].strip()
         days = {h.day for h in CAL.holidays(year)}
         for month, day in ((1, 1), (4, 30), (5, 1), (9, 2)):
@@ -157,24 +164,34 @@ def test_datetime_is_not_a_day() -> None:
 # --- coverage ----------------------------------------------------------------------------------
 
 
-def test_date_outside_the_data_raises_with_a_bilingual_message() -> None:
-    with pytest.raises(CalendarNotCovered) as info:
-        CAL.is_day_off(date(2031, 1, 5))
+def test_date_outside_the_calendar_is_a_domain_error_in_vietnamese_then_english(
+    app: Flask,
+) -> None:
+    beyond = date(LAST + 1, 1, 5)
+    shown = f"05/01/{LAST + 1}"
+    covered = year_ranges(CAL.years)
+    with app.test_request_context("/?lang=vi"), pytest.raises(CalendarNotCovered) as info:
+        CAL.is_day_off(beyond)
     message = str(info.value)
-    assert message.startswith(
-        "Ngày 05/01/2031 nằm ngoài dữ liệu ngày nghỉ lễ (2024–2027); "
-        "bổ sung config/holidays/2031.yaml. / "
-    )
-    assert "Date 05/01/2031 is outside the holiday data (2024–2027)" in message
-    assert isinstance(info.value, ValueError)
-    assert info.value.day == date(2031, 1, 5)
+    assert message.startswith(f"Ngày {shown} nằm ngoài lịch tính thời hạn ({covered})")
+    assert f"config/holidays/{LAST + 1}.yaml" in message.split(" / ")[0]
+    assert f" / Date {shown} is outside the legal calendar ({covered})" in message
+    assert isinstance(info.value, ConsultError)
+    assert not isinstance(info.value, ValueError)
+    assert info.value.status == 422
+    assert info.value.code == "calendar_not_covered"
+    assert info.value.day == beyond
+    with app.test_request_context("/?lang=en"), pytest.raises(CalendarNotCovered) as info:
+        CAL.is_day_off(beyond)
+    assert str(info.value).startswith(f"Date {shown} is outside the legal calendar")
+    assert "Ngày" not in str(info.value)
 
 
-def test_period_running_past_the_data_raises() -> None:
+def test_period_running_past_the_calendar_raises() -> None:
     with pytest.raises(CalendarNotCovered):
-        CAL.period_end(date(2027, 12, 20), 20)
+        CAL.period_end(date(LAST, 12, 20), 20)
     with pytest.raises(CalendarNotCovered):
-        CAL.day_off_name(date(2023, 12, 31))
+        CAL.day_off_name(date(FIRST - 1, 12, 31))
 
 
 def test_weekends_only_covers_every_year() -> None:
@@ -216,7 +233,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def test_loads_a_minimal_directory(tmp_path: Path) -> None:
     write(tmp_path, "2030.yaml", GOOD)
     write(tmp_path, "README.md", "not a year file")
-    cal = LegalCalendar.from_directory(tmp_path)
+    cal = LegalCalendar.from_directory(tmp_path, statutory=False)
     assert cal.years == frozenset({2030})
     assert cal.day_off_name(date(2030, 1, 1)) == "Tết Dương lịch"
     assert not cal.is_day_off(date(2030, 1, 5))

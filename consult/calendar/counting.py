@@ -8,89 +8,58 @@
 
 Weekly rest days are Saturday and Sunday (the state agencies' week), except the Saturdays the
 government declares make-up working days. Public holidays, Tết and the compensatory or swapped
-days off differ each year; they are data, one file per year in ``config/holidays/YYYY.yaml``,
-each naming its legal source.
+days off differ each year; they are data, one file per year in ``config/holidays/YYYY.yaml``
+(or an announcement entered later), each naming its legal source. A year with neither is
+computed from the Labour Code (:mod:`~consult.calendar.statutory`) and is **provisional**, as
+are the parts of a file marked so: a deadline counted on a provisional day says it may move.
+Past the covered years (a margin before the first year with data, a horizon after the last)
+a date is refused with :class:`~consult.calendar.coverage.CalendarNotCovered`, a 422.
 
 Instants are aware datetimes; the ends computed here are exclusive and in UTC: "24:00 on
-19/02/2024" in Vietnam is ``2024-02-19T17:00:00Z``. This module is pure: no Flask, no database,
-no wall clock.
+19/02/2024" in Vietnam is ``2024-02-19T17:00:00Z``. No Flask, no database, no wall clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from consult.calendar.dates import dmy, require_aware, zone
-from consult.calendar.holiday_files import FILE_NAME, HolidayDataError, load_year_file
+from consult.calendar.coverage import CalendarNotCovered, provisional_note, year_ranges
+from consult.calendar.dates import require_aware, zone
+from consult.calendar.holiday_files import (
+    FILE_NAME,
+    HolidayDataError,
+    Origin,
+    ProvisionalPeriod,
+    YearData,
+    load_year_file,
+)
+from consult.calendar.periods import Deadline, Holiday, checked_days, require_count, require_date
+from consult.calendar.statutory import statutory_year
 
 _ONE_DAY = timedelta(days=1)
 # No real calendar has a year without a working day; past this, the data is wrong.
 _MAX_SEARCH_DAYS = 366
 _WEEKDAY_NAMES_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-
-
-def _year_ranges(years: Iterable[int]) -> str:
-    """``[2024, 2025, 2026, 2027]`` → ``"2024–2027"``; gaps give ``"2024–2025, 2027"``."""
-    ordered = sorted(set(years))
-    if not ordered:
-        return "không có năm nào / none"
-    parts: list[str] = []
-    first = last = ordered[0]
-    for year in ordered[1:]:
-        if year == last + 1:
-            last = year
-            continue
-        parts.append(str(first) if first == last else f"{first}–{last}")
-        first = last = year
-    parts.append(str(first) if first == last else f"{first}–{last}")
-    return ", ".join(parts)
-
-
-def _require_date(d: date, what: str = "d") -> date:
-    # datetime is a subclass of date: passing an instant where a calendar day is meant is a bug
-    # (which day? in which zone?). Use LegalCalendar.local_date() first.
-    if isinstance(d, datetime) or not isinstance(d, date):
-        raise TypeError(
-            f"{what} must be a date, not {type(d).__name__}; "
-            "convert an instant with LegalCalendar.local_date()"
-        )
-    return d
-
-
-class CalendarNotCovered(ValueError):
-    """A date falls outside the years the holiday data covers.
-
-    The message names the date and the covered years, in Vietnamese then English, e.g.
-    ``Ngày 05/01/2031 nằm ngoài dữ liệu ngày nghỉ lễ (2024–2027); bổ sung
-    config/holidays/2031.yaml. / Date 05/01/2031 is outside the holiday data (2024–2027);
-    add config/holidays/2031.yaml.``
-    """
-
-    def __init__(self, day: date, years: Iterable[int]) -> None:
-        self.day = day
-        self.years = frozenset(years)
-        covered = _year_ranges(self.years)
-        file = f"config/holidays/{day.year}.yaml"
-        super().__init__(
-            f"Ngày {dmy(day)} nằm ngoài dữ liệu ngày nghỉ lễ ({covered}); bổ sung {file}. / "
-            f"Date {dmy(day)} is outside the holiday data ({covered}); add {file}."
-        )
-
-
-@dataclass(frozen=True)
-class Holiday:
-    day: date
-    name: str
+PAST_YEARS = 1
+"""Years computed before the first year with data (the law applies from 01/07/2023)."""
+FUTURE_YEARS = 10
+"""Years computed after the last year with data (2027 → through 2037)."""
 
 
 class LegalCalendar:
     """Days off and working days of Vietnam's state agencies, and periods counted on them."""
 
     years: frozenset[int]
+    """Every year the calendar can count in (announced, provisional and computed)."""
+    provisional_years: frozenset[int]
+    """Years whose data is wholly provisional (computed, or a file marked provisional)."""
+    computed_years: frozenset[int]
+    """Years with no data, computed from the Labour Code (a subset of the provisional ones)."""
+    periods: tuple[ProvisionalPeriod, ...]
+    """Provisional parts of otherwise announced years."""
     tz: ZoneInfo
 
     def __init__(
@@ -102,70 +71,177 @@ class LegalCalendar:
         *,
         sources: Mapping[int, str] | None = None,
         covers_all_years: bool = False,
+        provisional_years: Iterable[int] = (),
+        provisional_periods: Iterable[ProvisionalPeriod] = (),
+        origins: Mapping[int, Origin] | None = None,
     ) -> None:
         """``working_saturdays`` are the make-up working days (a weekend day declared a working
         day in exchange for a day off); a mapping ``{date: name}`` keeps their names.
-        ``covers_all_years`` is for :meth:`weekends_only`."""
+        ``covers_all_years`` is for :meth:`weekends_only`. Prefer :meth:`from_directory` or
+        :meth:`merged`, which compute the years without data."""
         self.tz = tz or zone()
         self._all_years = covers_all_years
         self.years = (
             frozenset(range(MINYEAR, MAXYEAR + 1)) if covers_all_years else frozenset(years)
         )
         self.sources: dict[int, str] = dict(sources or {})
-        self._days_off: dict[date, str] = {}
-        for day, name in days_off.items():
-            _require_date(day, "a day off")
-            if day.year not in self.years:
-                raise HolidayDataError(
-                    f"day off {day.isoformat()} ({name}) is outside the covered years "
-                    f"({_year_ranges(self.years)})"
-                )
-            self._days_off[day] = str(name)
-        names = working_saturdays if isinstance(working_saturdays, Mapping) else None
-        self._working_days: dict[date, str] = {}
-        for day in working_saturdays:
-            _require_date(day, "a make-up working day")
-            if day.weekday() < 5:
-                raise HolidayDataError(
-                    f"make-up working day {day.isoformat()} is a "
-                    f"{day.strftime('%A')}: only a Saturday or Sunday can be declared one"
-                )
-            if day in self._days_off:
-                raise HolidayDataError(
-                    f"{day.isoformat()} is both a day off and a make-up working day"
-                )
-            if day.year not in self.years:
-                raise HolidayDataError(
-                    f"make-up working day {day.isoformat()} is outside the covered years "
-                    f"({_year_ranges(self.years)})"
-                )
-            self._working_days[day] = str(names[day]) if names is not None else "Ngày làm bù"
+        self.origins: dict[int, Origin] = dict(origins or dict.fromkeys(self.sources, "file"))
+        self.provisional_years = frozenset(provisional_years)
+        self.computed_years = frozenset(y for y, o in self.origins.items() if o == "statutory")
+        self.periods = tuple(provisional_periods)
+        self._by_year: dict[int, YearData] | None = None
+        self._inputs: tuple[YearData, ...] | None = None
+        self._horizon = (PAST_YEARS, FUTURE_YEARS, True)
+        outside = {*self.provisional_years, *(p.first.year for p in self.periods)} - self.years
+        if outside:
+            raise HolidayDataError(f"provisional years {sorted(outside)} are not covered")
+        self._days_off, self._working_days = checked_days(days_off, working_saturdays, self.years)
 
     # --- construction ----------------------------------------------------------------------
 
     @classmethod
-    def from_directory(cls, path: Path, tz: ZoneInfo | None = None) -> LegalCalendar:
-        """Load every ``YYYY.yaml`` in ``path`` (see ``config/holidays/``)."""
+    def from_directory(
+        cls,
+        path: Path,
+        tz: ZoneInfo | None = None,
+        *,
+        announcements: Iterable[YearData] = (),
+        statutory: bool = True,
+        past_years: int = PAST_YEARS,
+        future_years: int = FUTURE_YEARS,
+    ) -> LegalCalendar:
+        """Load every ``YYYY.yaml`` in ``path`` (see ``config/holidays/``), then
+        ``announcements`` (entered later: each replaces its year's file), and compute the
+        years around them (:meth:`merged`). ``statutory=False`` keeps the files' years only."""
         path = Path(path)
         if not path.is_dir():
             raise HolidayDataError(f"holiday data directory not found: {path}")
         files = sorted(p for p in path.iterdir() if FILE_NAME.match(p.name) and p.is_file())
         if not files:
             raise HolidayDataError(f"no holiday file (YYYY.yaml) in {path}")
+        data = [load_year_file(file) for file in files]
+        return cls.merged(
+            [*data, *announcements],
+            tz,
+            statutory=statutory,
+            past_years=past_years,
+            future_years=future_years,
+        )
+
+    @classmethod
+    def merged(
+        cls,
+        data: Iterable[YearData],
+        tz: ZoneInfo | None = None,
+        *,
+        statutory: bool = True,
+        past_years: int = PAST_YEARS,
+        future_years: int = FUTURE_YEARS,
+    ) -> LegalCalendar:
+        """One calendar from years of data: a later item replaces an earlier one of the same
+        year (the announcement entered wins over the file), and every year from
+        ``past_years`` before the first to ``future_years`` after the last that has no data is
+        computed from the Labour Code, provisional. Beyond that range nothing is covered."""
+        given: dict[int, YearData] = {}
+        for item in data:
+            given[item.year] = item
+        by_year = dict(given)
+        if statutory and given:
+            for year in range(min(given) - past_years, max(given) + future_years + 1):
+                if year not in by_year:
+                    by_year[year] = statutory_year(year)
         days_off: dict[date, str] = {}
         working: dict[date, str] = {}
-        sources: dict[int, str] = {}
-        for file in files:
-            year, source, file_days_off, file_working = load_year_file(file)
-            sources[year] = source
-            days_off.update(file_days_off)
-            working.update(file_working)
-        return cls(days_off, working, sources.keys(), tz, sources=sources)
+        for item in by_year.values():
+            days_off.update(item.days_off)
+            working.update(item.working_days)
+        calendar = cls(
+            days_off,
+            working,
+            by_year,
+            tz,
+            sources={y: d.source for y, d in by_year.items()},
+            provisional_years=[y for y, d in by_year.items() if d.provisional],
+            provisional_periods=[p for d in by_year.values() for p in d.periods],
+            origins={y: d.origin for y, d in by_year.items()},
+        )
+        calendar._by_year = by_year
+        calendar._inputs = tuple(given.values())
+        calendar._horizon = (past_years, future_years, statutory)
+        return calendar
+
+    def with_year(self, data: YearData) -> LegalCalendar:
+        """This calendar with ``data`` replacing its year (an announcement entered)."""
+        if self._inputs is None:
+            raise TypeError("only a calendar built from year data (merged) can take a year")
+        past, future, statutory = self._horizon
+        return LegalCalendar.merged(
+            [*self._inputs, data],
+            self.tz,
+            statutory=statutory,
+            past_years=past,
+            future_years=future,
+        )
 
     @classmethod
     def weekends_only(cls, tz: ZoneInfo | None = None) -> LegalCalendar:
         """No holidays, only Saturdays and Sundays off; every year is covered (tests, drills)."""
         return cls({}, (), (), tz, covers_all_years=True)
+
+    def year_data(self, year: int) -> YearData:
+        """The data the calendar counts ``year`` on (its file, announcement or computation)."""
+        if not (self._all_years or year in self.years):
+            raise CalendarNotCovered(date(year, 1, 1), self.years)
+        if self._by_year is not None:
+            return self._by_year[year]
+        return YearData(
+            year,
+            self.sources.get(year, ""),
+            {d: n for d, n in self._days_off.items() if d.year == year},
+            {d: n for d, n in self._working_days.items() if d.year == year},
+            year in self.provisional_years,
+            tuple(p for p in self.periods if p.first.year == year),
+            self.origins.get(year, "file"),
+        )
+
+    # --- provisional days ------------------------------------------------------------------
+
+    def is_provisional(self, d: date) -> bool:
+        """Whether ``d``'s status may still change when the official calendar is announced."""
+        self._check(d)
+        return d.year in self.provisional_years or any(p.first <= d <= p.last for p in self.periods)
+
+    def provisional_between(self, first: date, last: date) -> frozenset[int]:
+        """The years with a provisional day from ``first`` to ``last`` (both included)."""
+        require_date(first, "first")
+        require_date(last, "last")
+        if last < first:
+            return frozenset()
+        years = {y for y in self.provisional_years if first.year <= y <= last.year}
+        years.update(p.first.year for p in self.periods if p.overlaps(first, last))
+        return frozenset(years)
+
+    def any_provisional(self, first: date, last: date) -> bool:
+        """Whether any day from ``first`` to ``last`` (both included) is provisional."""
+        return bool(self.provisional_between(first, last))
+
+    def window_provisional_years(
+        self, opens_at: datetime, closes_at: datetime, *, days: int | None = None
+    ) -> frozenset[int]:
+        """The provisional years a window ``[opens_at, closes_at)`` may rest on: the days a
+        count of it looked at, through its last day. ``days``, for a window counted in
+        calendar days, is its length: the count looked only from day ``days`` on (an
+        extension only looks later); otherwise every day after the opening day."""
+        first = self.local_date(opens_at) + timedelta(days=days or 1)
+        last = self.local_date(closes_at - timedelta(microseconds=1))
+        return self.provisional_between(first, last)
+
+    def window_note(
+        self, opens_at: datetime, closes_at: datetime, *, days: int | None = None
+    ) -> str | None:
+        """What a page shows beside a window's deadline counted on provisional days."""
+        years = self.window_provisional_years(opens_at, closes_at, days=days)
+        return provisional_note(years) if years else None
 
     # --- days ------------------------------------------------------------------------------
 
@@ -173,7 +249,7 @@ class LegalCalendar:
         return self._all_years or d.year in self.years
 
     def _check(self, d: date) -> None:
-        _require_date(d)
+        require_date(d)
         if not self.covers(d):
             raise CalendarNotCovered(d, self.years)
 
@@ -187,6 +263,7 @@ class LegalCalendar:
         return d.weekday() >= 5
 
     def is_working_day(self, d: date) -> bool:
+        return not self.is_day_off(d)
         return not self.is_day_off(d)
 
     def day_off_name(self, d: date) -> str | None:
@@ -217,11 +294,11 @@ class LegalCalendar:
 
     def next_working_day(self, d: date) -> date:
         """``d`` itself if it is a working day, else the first working day after it."""
-        current = _require_date(d)
+        current = require_date(d)
         for _ in range(_MAX_SEARCH_DAYS):
             if not self.is_day_off(current):
                 return current
-            current += _ONE_DAY
+            current = self._later(current, 1)
         raise HolidayDataError(f"no working day within {_MAX_SEARCH_DAYS} days of {d}")
 
     # --- periods ---------------------------------------------------------------------------
@@ -232,9 +309,9 @@ class LegalCalendar:
         The start day is not counted (Civil Code Art. 147), so day ``days`` is
         ``start + days``; if that day is off, the period ends on the next working day
         (Art. 148)."""
-        _require_date(start, "start")
-        _require_count(days, "days")
-        return self.next_working_day(start + timedelta(days=days))
+        require_date(start, "start")
+        require_count(days, "days")
+        return self.next_working_day(self._later(start, days))
 
     def period_end(self, start: date, days: int) -> datetime:
         """The exclusive end (UTC) of that period: 24:00 Vietnam time of its last day."""
@@ -243,12 +320,12 @@ class LegalCalendar:
     def add_working_days(self, start: date, n: int) -> date:
         """The ``n``-th working day after ``start`` (``start`` not counted), e.g. "publish within
         5 working days after issue"."""
-        current = _require_date(start, "start")
-        _require_count(n, "n")
+        current = require_date(start, "start")
+        require_count(n, "n")
         counted = 0
         gap = 0
         while counted < n:
-            current += _ONE_DAY
+            current = self._later(current, 1)
             if self.is_day_off(current):
                 gap += 1
                 if gap >= _MAX_SEARCH_DAYS:
@@ -264,16 +341,34 @@ class LegalCalendar:
         """The exclusive end (UTC) of a period of ``n`` working days after ``start``."""
         return self.end_of_day(self.add_working_days(start, n))
 
+    def deadline(self, start: date, n: int, *, working: bool = False) -> Deadline:
+        """:meth:`period_end` (or, ``working``, :meth:`working_days_end`) and whether the count
+        rested on provisional days: for calendar days, the days from day ``n`` to the last
+        (the days before do not move the end); for working days, every day counted."""
+        if working:
+            last = self.add_working_days(start, n)
+            looked_from = start + _ONE_DAY
+        else:
+            last = self.period_last_day(start, n)
+            looked_from = start + timedelta(days=n)
+        return Deadline(self.end_of_day(last), last, self.provisional_between(looked_from, last))
+
     # --- instants --------------------------------------------------------------------------
 
     def end_of_day(self, d: date) -> datetime:
         """24:00 of ``d`` in this calendar's zone (00:00 of the next day), as aware UTC."""
-        _require_date(d)
-        return datetime.combine(d + _ONE_DAY, time(0), tzinfo=self.tz).astimezone(UTC)
+        require_date(d)
+        return datetime.combine(self._later(d, 1), time(0), tzinfo=self.tz).astimezone(UTC)
+
+    def _later(self, d: date, days: int) -> date:
+        try:  # a count of a million days is bad input, not a crash
+            return d + timedelta(days=days)
+        except OverflowError:
+            raise CalendarNotCovered(date.max, self.years) from None
 
     def start_of_day(self, d: date) -> datetime:
         """00:00 of ``d`` in this calendar's zone, as aware UTC."""
-        _require_date(d)
+        require_date(d)
         return datetime.combine(d, time(0), tzinfo=self.tz).astimezone(UTC)
 
     def local_date(self, instant: datetime) -> date:
@@ -282,15 +377,8 @@ class LegalCalendar:
         return instant.astimezone(self.tz).date()
 
     def __repr__(self) -> str:
-        covered = "all years" if self._all_years else _year_ranges(self.years)
+        covered = "all years" if self._all_years else year_ranges(self.years)
         return (
             f"<LegalCalendar {covered}: {len(self._days_off)} days off, "
             f"{len(self._working_days)} make-up working days, tz={self.tz.key}>"
         )
-
-
-def _require_count(value: int, what: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{what} must be at least 1, got {value}")

@@ -11,6 +11,7 @@ from consult.models.consultation import (
     WorkflowSnapshot,
 )
 from consult.models.document import Document, PostingRecord, RegisterCounter, SignedCopy
+from consult.models.holiday import HolidayAnnouncement
 from consult.models.notification import Notification, NotificationPreference
 from consult.models.organization import Locality, Organization, PostingPlace
 from consult.models.portal import ReceiptSubscription
@@ -29,6 +30,7 @@ __all__ = [
     "Consultation",
     "Document",
     "DraftVersion",
+    "HolidayAnnouncement",
     "Locality",
     "Membership",
     "Notification",

@@ -215,17 +215,6 @@ def check_date(
     than a year ahead: either is a typing mistake, or a date moved to dodge a minimum. A day
     in the past may need the record of what happened on paper (``past_requires``)."""
     what = item.title or item.name
-    missing = [f for f in item.past_requires if clean.get(f) in (None, "", [])]
-    if value < today and missing:
-        titles = ", ".join((action.payload_field(f) or item).title or f for f in missing)
-        message = _(
-            "%(what)s %(day)s is in the past: a past date is accepted only as the record of "
-            "what already happened on paper; give %(fields)s, or use today's date.",
-            what=what,
-            day=dmy(value),
-            fields=titles,
-        )
-        raise Invalid(message, fields={item.name: message})
     if definition.valid_from is not None and value < definition.valid_from:
         message = _(
             "%(what)s cannot be before %(day)s (%(basis)s): check the year.",
@@ -239,6 +228,17 @@ def check_date(
             "%(what)s cannot be more than a year ahead (after %(day)s): check the year.",
             what=what,
             day=dmy(today + FARTHEST_AHEAD),
+        )
+        raise Invalid(message, fields={item.name: message})
+    missing = [f for f in item.past_requires if clean.get(f) in (None, "", [])]
+    if value < today and missing:
+        titles = ", ".join((action.payload_field(f) or item).title or f for f in missing)
+        message = _(
+            "%(what)s %(day)s is in the past: a past date is accepted only as the record of "
+            "what already happened on paper; give %(fields)s, or use today's date.",
+            what=what,
+            day=dmy(value),
+            fields=titles,
         )
         raise Invalid(message, fields={item.name: message})
 
