@@ -41,6 +41,7 @@ def tick(runtime: Runtime) -> list[Transition]:
     Returns the transitions applied. A failing step is logged and the next ones still run;
     a failed reconcile is raised at the end, since no list of transitions can be returned."""
     now = runtime.now()
+    runtime.refresh_calendar()
     applied: list[Transition] = []
     reconcile_error: Exception | None = None
     try:

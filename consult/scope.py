@@ -86,6 +86,7 @@ def writing(*, lock_now: bool = True) -> Iterator[Session]:
     reads a lot before its few writes (the citizens' intake) passes ``lock_now=False`` and
     takes the lock itself just before writing (:func:`consult.db.as_writer`).
     """
+    runtime().refresh_calendar()  # a year's holidays entered by another process count here too
     session = db()
     if lock_now:
         as_writer(session)

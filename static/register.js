@@ -1,7 +1,7 @@
 /* Progressive enhancement only: the register refuses a duplicate number on the server anyway.
    As the clerk or signer types a number by hand, ask /staff/register/check and warn at once
    when that number and symbol are already given this year (Decree 30/2020: an electronic
-   register warns on a duplicate). */
+   register warns on a duplicate), or when a lower number already carries a later date. */
 (function () {
   "use strict";
 
@@ -25,8 +25,8 @@
       fetch(url + "?" + params.toString(), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) {
-          if (data && data.available === false) {
-            warning.textContent = data.message;
+          if (data && (data.available === false || data.warning)) {
+            warning.textContent = data.available === false ? data.message : data.warning;
             warning.hidden = false;
             input.setAttribute("aria-invalid", "true");
           } else {

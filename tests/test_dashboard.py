@@ -38,13 +38,14 @@ def test_the_clerk_sees_the_publication_deadline_then_the_overdue_flag(
 
 
 def test_the_seed_commune_consultation_shows_its_short_posting_as_a_warning(
-    runtime: Runtime, client: FlaskClient
+    runtime: Runtime, client: FlaskClient, clock: Clock
 ) -> None:
     from sqlmodel import Session, select
 
     from consult import demo
     from consult.models import Consultation
 
+    clock.set(datetime(2024, 4, 1, 1, 0, tzinfo=UTC))  # after the seed's history: its numbers
     demo.load(runtime)
     with Session(runtime.db) as session:
         commune_2024, agency_2024 = (

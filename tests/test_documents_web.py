@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from consult.cli import main
 from consult.documents import docx_reader, signed
 from consult.models import Consultation, Document, SignedCopy
 from consult.runtime import Runtime
+from tests.conftest import Clock
 from tests.helpers import csrf, login
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -31,8 +33,10 @@ SEED = {
 
 
 @pytest.fixture
-def demo_loaded(runtime: Runtime) -> dict[str, int]:
-    """The demo commune with its 2024 history; the ids of the two decisions' consultations."""
+def demo_loaded(runtime: Runtime, clock: Clock) -> dict[str, int]:
+    """The demo commune with its 2024 history, loaded on Mon 01/04/2024 (after the seed's last
+    number); the ids of the two decisions' consultations."""
+    clock.set(datetime(2024, 4, 1, 1, 0, tzinfo=UTC))
     demo.load(runtime)
     with Session(runtime.db) as session:
         found = {
@@ -229,7 +233,7 @@ def test_an_unpublished_document_has_no_public_download(
     cid = demo_loaded["commune"]
     path = f"/staff/documents/consultations/{cid}"
     token = csrf(client, path)
-    client.post(f"{path}/notice/number", data={"csrf_token": token, "issued_on": "2024-03-01"})
+    client.post(f"{path}/notice/number", data={"csrf_token": token, "issued_on": "2024-04-01"})
     with Session(runtime.db) as session:
         notice = session.exec(select(Document).where(Document.kind == "notice")).one()
         # The next number after the demo's (its open consultation's plan took 278).

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from consult.calendar import dmy
 from consult.config import ROOT
 from consult.db import upsert
 from consult.errors import Invalid
@@ -161,6 +162,35 @@ def duplicate_message(taken: Document) -> str:
     )
 
 
+def later_dated(
+    session: Session, organization: Organization, doc_type: str, number: int, issued_on: date
+) -> Document | None:
+    """A document of the same series with a lower number but a later date: numbers run with
+    the dates, so ``number`` dated ``issued_on`` would put the register out of order (a date
+    moved back). The register warns before, and refuses when it gives the number itself."""
+    return session.exec(
+        select(Document)
+        .where(
+            Document.organization_id == organization.id,
+            Document.year == issued_on.year,
+            Document.series == series_for(organization, doc_type),
+            Document.number < number,
+            Document.issued_on > issued_on,
+        )
+        .order_by(col(Document.issued_on).desc(), col(Document.number).desc())
+    ).first()
+
+
+def out_of_order_message(later: Document, issued_on: date) -> str:
+    return _(
+        "%(symbol)s is dated %(later)s, after %(day)s: a document dated %(day)s cannot take a "
+        "later number. If it was signed on paper that day, enter the number it was given then.",
+        symbol=later.symbol,
+        later=dmy(later.issued_on),
+        day=dmy(issued_on),
+    )
+
+
 def entries(session: Session, organization_id: int, year: int) -> list[Document]:
     """The register of one year: every number given, in the order of the series."""
     query = select(Document).where(
@@ -226,6 +256,10 @@ def record(
         # symbol the old one gave: skip it rather than fail.
         while taken_by(session, organization, doc_type, number, year) is not None:
             number = allocate(session, organization, doc_type, year)
+        later = later_dated(session, organization, doc_type, number, issued_on)
+        if later is not None:
+            message = out_of_order_message(later, issued_on)
+            raise Invalid(message, fields={"number": message})
     else:
         if number < 1:
             raise Invalid(

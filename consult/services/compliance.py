@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from consult.calendar import dmy
+from consult.calendar import dmy, local_date
 from consult.i18n import _
-from consult.models import Consultation
+from consult.models import AuditEvent, Consultation
 from consult.services import consultations
 from consult.workflow.definition import Definition
 
@@ -54,4 +54,35 @@ def warnings(
                     ),
                 )
             )
+    found.extend(_paper_postings(session, consultation))
+    return found
+
+
+def _paper_postings(session: Session, consultation: Consultation) -> list[ComplianceWarning]:
+    """A posting recorded after the fact: on paper first, online from the day it was entered
+    (the online window runs its whole minimum from then)."""
+    found = []
+    query = select(AuditEvent).where(
+        AuditEvent.consultation_id == consultation.id, AuditEvent.action == "start_posting"
+    )
+    for event in session.exec(query):
+        payload = event.detail.get("payload") or {}
+        if not payload.get("paper_minutes"):
+            continue
+        online_from = event.detail.get("online_from") or local_date(event.at).isoformat()
+        found.append(
+            ComplianceWarning(
+                "posted_on_paper_first",
+                _(
+                    "Posted on paper from %(start)s (minutes %(minutes)s; reason: %(reason)s) "
+                    "and entered here on %(entered)s: online, opinions are received for the "
+                    "whole minimum from %(online)s.",
+                    start=dmy(date.fromisoformat(str(payload.get("posted_on")))),
+                    minutes=payload.get("paper_minutes"),
+                    reason=payload.get("backdate_reason") or "—",
+                    entered=dmy(event.at),
+                    online=dmy(date.fromisoformat(str(online_from))),
+                ),
+            )
+        )
     return found

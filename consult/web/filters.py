@@ -16,7 +16,8 @@ from sqlmodel import col, select
 from consult import calendar, permissions, scope, vocabulary
 from consult.documents.facts import group_numbers
 from consult.i18n import current_language
-from consult.models import Organization
+from consult.models import Organization, Window
+from consult.services import calendar_updates
 
 
 def deadline(value: datetime | None) -> str:
@@ -30,6 +31,14 @@ def days_left(closes_at: datetime | None) -> int:
     if closes_at is None:
         return 0
     return calendar.days_left(scope.now(), closes_at)
+
+
+def provisional(window: Window | None) -> str:
+    """Beside a window's deadline counted on a year whose holidays are not announced yet:
+    that it may move (empty otherwise)."""
+    if window is None:
+        return ""
+    return calendar_updates.window_note(scope.runtime().calendar, window) or ""
 
 
 def nl2br(value: Any) -> Markup:
@@ -65,6 +74,7 @@ def init_app(app: Flask) -> None:
         deadline=deadline,
         days_left=days_left,
         nl2br=nl2br,
+        provisional=provisional,
         channel=channel_label,
         disposition=disposition_label,
         doc_type=vocabulary.doc_type_label,

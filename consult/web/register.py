@@ -104,18 +104,21 @@ def register_check() -> ResponseReturnValue:
     number = request.args.get("number", type=int)
     day = request.args.get("issued_on") or ""
     try:
-        year = date.fromisoformat(day).year if day else scope.today().year
+        issued_on = date.fromisoformat(day) if day else scope.today()
     except ValueError:
-        year = scope.today().year
+        issued_on = scope.today()
+    year = issued_on.year
     if number is None or number < 1:
         return jsonify({"available": None, "message": ""})
     taken = register.taken_by(scope.db(), organization, doc_type, number, year)
+    later = register.later_dated(scope.db(), organization, doc_type, number, issued_on)
     return jsonify(
         {
             "available": taken is None,
             "symbol": register.format_symbol(number, doc_type, organization.code),
             "year": year,
             "message": register.duplicate_message(taken) if taken else "",
+            "warning": register.out_of_order_message(later, issued_on) if later else "",
         }
     )
 

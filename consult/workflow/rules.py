@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
 
-from consult.calendar import format_deadline
+from consult.calendar import CalendarNotCovered, format_deadline
 from consult.i18n import _, current_language
 from consult.models import Article, Comment, Document, PostingRecord, SignedCopy, Window
 from consult.workflow import windows
@@ -213,7 +213,13 @@ def extend_comment_window(ctx: ActionContext) -> None:
         if not window.accepts_comments or window.closed_at is not None:
             continue
         before = window.closes_at
-        window.closes_at = ctx.calendar.period_end(last_day(ctx, window), days)
+        try:
+            counted = ctx.calendar.deadline(last_day(ctx, window), days)
+        except CalendarNotCovered as exc:
+            raise exc.for_field("days") from None
+        window.closes_at = counted.end
+        if counted.provisional:
+            ctx.notes.update(provisional_note=counted.note())
         ctx.session.add(window)
         ctx.notes.update(
             window=window.name,

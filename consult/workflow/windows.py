@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from consult.calendar import LegalCalendar
+from consult.calendar import CalendarNotCovered, LegalCalendar
 from consult.errors import Conflict
 from consult.i18n import _
 from consult.models import Window
@@ -29,15 +29,24 @@ _CLOSE = (  # built once: it runs for every scheduled close
 
 
 def end_of(
-    calendar: LegalCalendar, start_day: date, opens_at: datetime, now: datetime, duration: Duration
+    calendar: LegalCalendar,
+    start_day: date,
+    opens_at: datetime,
+    now: datetime,
+    duration: Duration,
+    notes: dict[str, object] | None = None,
 ) -> datetime:
     """Where a window of ``duration`` from ``start_day`` ends: calendar days by the Civil
-    Code (the start day not counted), working days, or plain time for drills."""
-    if duration.unit == "d":
-        return calendar.period_end(start_day, duration.amount)
-    if duration.unit == "wd":
-        return calendar.working_days_end(start_day, duration.amount)
-    return max(opens_at, now) + duration.approximate
+    Code (the start day not counted), working days, or plain time for drills. A count that
+    rests on provisional days (a year not yet announced) says so in ``notes``."""
+    if duration.unit not in ("d", "wd"):
+        return max(opens_at, now) + duration.approximate
+    counted = calendar.deadline(start_day, duration.amount, working=duration.unit == "wd")
+    if counted.provisional and notes is not None:
+        notes.update(
+            provisional_years=sorted(counted.provisional_years), provisional_note=counted.note()
+        )
+    return counted.end
 
 
 def last_day(calendar: LegalCalendar, window: Window) -> date:
@@ -54,7 +63,10 @@ def open_window(ctx: ActionContext, spec: WindowSpec) -> Window:
         opens_at = datetime.combine(start_day, time(0), tzinfo=ctx.calendar.tz).astimezone(UTC)
     else:
         opens_at, start_day = ctx.now, ctx.today
-    closes_at = end_of(ctx.calendar, start_day, opens_at, ctx.now, duration)
+    try:
+        closes_at = end_of(ctx.calendar, start_day, opens_at, ctx.now, duration, ctx.notes)
+    except CalendarNotCovered as exc:  # a count past what the calendar can say: the field
+        raise exc.for_field(spec.set_by or spec.start_from or "") from None
     if spec.accepts_comments and spec.minimum is not None and start_day < ctx.today:
         # Posted on paper earlier: online, the public gets its whole minimum from today, the
         # day the draft is actually published here (Art. 28(2): from the day it is public).
