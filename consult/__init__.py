@@ -16,7 +16,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     ``test_config`` overrides settings (``database_url``…) and may carry ``clock``, a
     callable returning the current aware UTC instant, for tests that move time.
     """
-    from consult import extensions, web
+    from consult import errorhandlers, extensions, web
     from consult.api import init_app as init_api
     from consult.runtime import build_runtime
 
@@ -55,4 +55,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     extensions.limiter.init_app(app)
     web.init_app(app)
     init_api(app)
+    errorhandlers.init_app(app)
     return app

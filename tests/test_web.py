@@ -371,7 +371,7 @@ def test_drafter_starts_a_consultation_and_posts_it_through_forms(
 
     # Not before the Chairman has signed the plan; then the draft is posted.
     unsigned = client.post(action, data={"csrf_token": token, "posted_on": posted_on, "places": ""})
-    assert unsigned.status_code == 409 and "Chủ tịch" in text(unsigned)
+    assert unsigned.status_code == 409 and "chưa ký kế hoạch lấy ý kiến" in text(unsigned)
     take(runtime, consultation_id, "sign_plan", "chutich")
     done = client.post(action, data={"csrf_token": token, "posted_on": posted_on, "places": ""})
     assert done.status_code == 302

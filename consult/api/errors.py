@@ -1,8 +1,10 @@
 """Every API error as ``{"error": {"code", "message", "fields"}}``, in the caller's language.
 
-Domain errors (:class:`~consult.errors.ConsultError`) carry their status and message; HTTP
-errors (unknown path, wrong method, broken body, rate limit) are translated here. The
-request's session is rolled back first, so a failed write leaves nothing half-written.
+The app's one error handler (:mod:`consult.errorhandlers`) calls :func:`consult_error` and
+:func:`http_error` for requests under ``/api/``; domain errors carry their status and message,
+HTTP errors (unknown path, wrong method, too large, rate limit) are worded here. The parser
+(:mod:`consult.api.base`) turns marshmallow's messages into :class:`~consult.errors.Invalid`
+with :func:`invalid_from`, one entry per field saying how to fix it.
 """
 
 from __future__ import annotations
@@ -10,15 +12,33 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
-from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, default_exceptions
+from flask import Response, jsonify, request
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
 
 from consult.errors import ConsultError, Invalid
 from consult.i18n import _
 
-API_PREFIX = "/api/"
-HTTP_CODES = (400, 404, 405, 413, 415, 429, 500)
+PASSED_ON = ("Allow", "Retry-After")
+"""Headers of an HTTP error that tell the caller what to do next; kept in the JSON answer."""
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "Each invalid field and how to fix it"},
+    )
+
+
+class ErrorSchema(Schema):
+    """The shape of every error answer, for the OpenAPI document (components "Error")."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
 
 
 class BadRequest(ConsultError):
@@ -31,18 +51,11 @@ class BadRequest(ConsultError):
 def error_response(
     status: int, code: str, message: str, fields: Mapping[str, Any] | None = None
 ) -> Response:
-    _rollback()
     response = jsonify({"error": {"code": code, "message": message, "fields": dict(fields or {})}})
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="consult"'
     return response
-
-
-def _rollback() -> None:
-    session = g.get("db_session")
-    if session is not None:
-        session.rollback()
 
 
 def consult_error(exc: ConsultError) -> Response:
@@ -54,7 +67,7 @@ def http_error(exc: HTTPException) -> Response:
     code, message = _http_message(status, exc)
     response = error_response(status, code, message)
     for name, value in exc.get_headers():
-        if name.lower() in ("allow", "retry-after"):
+        if name in PASSED_ON:
             response.headers[name] = value
     return response
 
@@ -83,15 +96,19 @@ def _http_message(status: int, exc: HTTPException) -> tuple[str, str]:
             "Too many requests from your address (limit: %(limit)s); wait a little and try again.",
             limit=str(getattr(exc, "description", "") or ""),
         )
+    if status < 500:
+        return exc.name.lower().replace(" ", "_"), _(
+            "The request was refused (%(status)s %(name)s).", status=status, name=exc.name
+        )
     return "internal_error", _("Something went wrong on the server; the error was recorded.")
 
 
 # --- marshmallow ------------------------------------------------------------------------------
 
 
-def invalid_from(exc: ValidationError) -> Invalid:
-    """A marshmallow failure as :class:`Invalid`: one entry per field, saying how to fix it."""
-    problems = flatten(exc.normalized_messages())
+def invalid_from(messages: Any) -> Invalid:
+    """marshmallow's messages as :class:`Invalid`: one entry per field, saying how to fix it."""
+    problems = flatten(messages)
     return Invalid(
         _("Some fields are not valid: %(names)s.", names=", ".join(problems)), fields=problems
     )
@@ -99,25 +116,19 @@ def invalid_from(exc: ValidationError) -> Invalid:
 
 def flatten(messages: Any, prefix: str = "") -> dict[str, str]:
     """``{"articles": {1: {"number": [...]}}}`` → ``{"articles[1].number": "..."}``."""
-    if isinstance(messages, Mapping):
-        result: dict[str, str] = {}
-        for key, value in messages.items():
-            if isinstance(key, int):
-                name = f"{prefix}[{key}]"
-            elif key == "_schema":
-                name = prefix or "_body"
-            else:
-                name = f"{prefix}.{key}" if prefix else str(key)
-            result.update(flatten(value, name))
-        return result
-    if isinstance(messages, list | tuple):
-        if all(not isinstance(m, Mapping | list | tuple) for m in messages):
-            return {prefix or "_body": " ".join(friendly(str(m)) for m in messages)}
-        result = {}
-        for value in messages:
-            result.update(flatten(value, prefix))
-        return result
-    return {prefix or "_body": friendly(str(messages))}
+    if not isinstance(messages, Mapping):
+        items = messages if isinstance(messages, list | tuple) else [messages]
+        return {prefix or "_body": " ".join(friendly(str(m)) for m in items)}
+    result: dict[str, str] = {}
+    for key, value in messages.items():
+        if isinstance(key, int):
+            name = f"{prefix}[{key}]"
+        elif key == "_schema":
+            name = prefix or "_body"
+        else:
+            name = f"{prefix}.{key}" if prefix else str(key)
+        result.update(flatten(value, name))
+    return result
 
 
 def friendly(message: str) -> str:
@@ -135,31 +146,3 @@ def friendly(message: str) -> str:
     }
     translate = known.get(message)
     return translate() if translate else message
-
-
-# --- registration -----------------------------------------------------------------------------
-
-
-def register_on(bp: Blueprint) -> None:
-    """The blueprint's handlers: domain errors and HTTP errors raised in its views."""
-    bp.register_error_handler(ConsultError, consult_error)
-    for status in HTTP_CODES:
-        bp.register_error_handler(status, http_error)
-
-
-def init_app(app: Flask) -> None:
-    """App-wide handlers for errors raised before routing (unknown path, wrong method): JSON
-    under ``/api/``, else whatever the web UI registered before."""
-    for status in HTTP_CODES:
-        exc_class = default_exceptions[status]
-        previous = app.error_handler_spec[None][status].get(exc_class)
-        app.register_error_handler(status, _api_or(previous))
-
-
-def _api_or(previous: Callable[[Any], Any] | None) -> Callable[[HTTPException], Any]:
-    def handle(exc: HTTPException) -> Any:
-        if request.path.startswith(API_PREFIX):
-            return http_error(exc)
-        return previous(exc) if previous is not None else exc
-
-    return handle

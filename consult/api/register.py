@@ -8,14 +8,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import jsonify, url_for
-from flask.typing import ResponseReturnValue
+from flask import url_for
 from marshmallow import Schema, fields
 
 from consult import permissions, scope
 from consult.api.auth import staff_only
-from consult.api.base import bp, json_body, load, query_args, writing
-from consult.api.openapi import document
+from consult.api.base import bp, refusals
 from consult.api.schemas import In
 from consult.documents import kinds, records, signed
 from consult.errors import Forbidden, NotFound
@@ -153,101 +151,86 @@ def entry(item: Document, copy: SignedCopy | None = None, public: bool = False) 
 # --- routes -----------------------------------------------------------------------------------
 
 
-@bp.route("/register")
-@document(
-    summary="The outgoing-document register of one year (sổ đăng ký văn bản đi)",
-    tag="register",
-    query=RegisterQuery,
-    responses={200: RegisterOut},
-    errors=(403, 422),
-)
+REGISTER_ENTRY_OUT = RegisterEntryOut()
+
+
+@bp.route("/register", tags=["register"])
 @staff_only
-def register_list() -> ResponseReturnValue:
-    query = load(RegisterQuery(), query_args())
+@bp.arguments(RegisterQuery(), location="query")
+@bp.response(200, RegisterOut())
+@refusals(403, 422)
+def register_list(query: dict[str, Any]) -> dict[str, Any]:
+    """The outgoing-document register of one year (sổ đăng ký văn bản đi)"""
     organization = _organization(query["org"])
     assert organization.id is not None
     year = query["year"] or _today().year
     session = scope.db()
     items = register.entries(session, organization.id, year)
     copies = signed.current_for(session, [d.id for d in items if d.id])
-    data = {
+    return {
         "organization": organization.code,
         "year": year,
         "scheme": organization.register_scheme,
         "items": [entry(d, copies.get(d.id or 0)) for d in items],
     }
-    return jsonify(RegisterOut().dump(data))
 
 
-@bp.route("/register", methods=["POST"])
-@document(
-    summary="Enter a document in the register: the next number, or the one signed on paper",
-    tag="register",
-    description="Records office (clerk) only. A number and symbol already given this year is "
-    "refused with 422, fields.number naming the document that holds it.",
-    body=RegisterEntryIn,
-    responses={201: RegisterEntryOut},
-    errors=(400, 403, 422),
-)
+@bp.route("/register", methods=["POST"], tags=["register"])
 @staff_only
-def register_create() -> ResponseReturnValue:
-    data = load(RegisterEntryIn(), json_body())
-    session = writing()
-    organization = _organization(data["org"])
-    created = records.record_by_hand(
-        session,
-        organization,
-        scope.current_actor(),
-        scope.now(),
-        doc_type=data["type"],
-        issued_on=data["issued_on"] or _today(),
-        subject=data["subject"],
-        number=data["number"],
-        signer_name=data["signer_name"],
-        signer_title=data["signer_title"],
-    )
-    scope.db().commit()
-    response = jsonify(RegisterEntryOut().dump(entry(created)))
-    response.status_code = 201
-    return response
+@bp.arguments(RegisterEntryIn())
+@bp.response(201, REGISTER_ENTRY_OUT)
+@refusals(400, 403, 422)
+def register_create(data: dict[str, Any]) -> dict[str, Any]:
+    """Enter a document in the register: the next number, or the one signed on paper
+
+    Records office (clerk) only. A number and symbol already given this year is refused with
+    422, fields.number naming the document that holds it.
+    """
+    with scope.writing() as session:
+        organization = _organization(data["org"])
+        created = records.record_by_hand(
+            session,
+            organization,
+            scope.current_actor(),
+            scope.now(),
+            doc_type=data["type"],
+            issued_on=data["issued_on"] or _today(),
+            subject=data["subject"],
+            number=data["number"],
+            signer_name=data["signer_name"],
+            signer_title=data["signer_title"],
+        )
+    return entry(created)
 
 
-@bp.route("/register/check")
-@document(
-    summary="Whether a number is free in the year of a date (warns before a duplicate)",
-    tag="register",
-    query=RegisterCheckQuery,
-    responses={200: RegisterCheckOut},
-    errors=(403, 422),
-)
+@bp.route("/register/check", tags=["register"])
 @staff_only
-def register_check() -> ResponseReturnValue:
-    query = load(RegisterCheckQuery(), query_args())
+@bp.arguments(RegisterCheckQuery(), location="query")
+@bp.response(200, RegisterCheckOut())
+@refusals(403, 422)
+def register_check(query: dict[str, Any]) -> dict[str, Any]:
+    """Whether a number is free in the year of a date (warns before a duplicate)"""
     organization = _organization(query["org"])
     year = (query["issued_on"] or _today()).year
     doc_type, number = query["type"], query["number"]
     taken = register.taken_by(scope.db(), organization, doc_type, number, year)
-    data = {
+    return {
         "available": taken is None,
         "symbol": register.format_symbol(number, doc_type, organization.code),
         "year": year,
         "message": register.duplicate_message(taken) if taken else "",
         "taken_by": entry(taken) if taken else None,
     }
-    return jsonify(RegisterCheckOut().dump(data))
 
 
-@bp.route("/documents/<int:id>")
-@document(
-    summary="One document with its signed copy (SHA-256): published ones for anyone",
-    tag="register",
-    responses={200: RegisterEntryOut},
-    errors=(404,),
-)
-def document_detail(id: int) -> ResponseReturnValue:
+@bp.route("/documents/<int:id>", tags=["register"])
+@bp.response(200, REGISTER_ENTRY_OUT)
+@refusals(404)
+def document_detail(id: int) -> dict[str, Any]:
+    """One document with its signed copy (SHA-256): published ones for anyone"""
     session, actor = scope.db(), scope.current_actor()
     item = session.get(Document, id)
     staff = item is not None and permissions.allows_on(actor, Can.READ_STAFF_FILE, item)
     if item is None or not (staff or signed.is_public(session, item)):
         raise NotFound(_("Document %(id)s does not exist.", id=id))
-    return jsonify(RegisterEntryOut().dump(entry(item, signed.current(session, id), not staff)))
+    return entry(item, signed.current(session, id), not staff)

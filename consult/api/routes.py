@@ -3,6 +3,8 @@ service, answer with a schema."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, jsonify, url_for
 from flask.typing import ResponseReturnValue
 
@@ -10,9 +12,9 @@ from consult import permissions, scope
 from consult.actor import Actor
 from consult.api import present
 from consult.api.auth import staff_only
-from consult.api.base import bp, json_body, load, query_args, writing
-from consult.api.openapi import document
+from consult.api.base import bp, refusals
 from consult.api.schemas import (
+    ActionPayloadIn,
     ConsultationIn,
     ConsultationListOut,
     ConsultationOut,
@@ -26,37 +28,23 @@ from consult.permissions import Can
 from consult.services import consultations, organizations
 from consult.workflow.engine import ArticleInput
 
-ACTION_PAYLOAD = {
-    "type": "object",
-    "additionalProperties": True,
-    "description": (
-        "The action's payload fields, as GET /workflows lists them; {} takes every default. "
-        "Unknown fields are refused."
-    ),
-}
+STAFF_CONSULTATION_OUT = StaffConsultationOut()
+CONSULTATION_OUT = ConsultationOut()
 
 
-@bp.route("/workflows")
-@document(
-    summary="The loaded workflow definitions with their stages, actions and windows",
-    tag="workflows",
-    responses={200: WorkflowListOut},
-)
-def workflows() -> ResponseReturnValue:
-    items = [present.workflow(d) for d in scope.runtime().catalog.all()]
-    return jsonify(WorkflowListOut().dump({"items": items}))
+@bp.route("/workflows", tags=["workflows"])
+@bp.response(200, WorkflowListOut())
+def workflows() -> dict[str, Any]:
+    """The loaded workflow definitions with their stages, actions and windows"""
+    return {"items": [present.workflow(d) for d in scope.runtime().catalog.all()]}
 
 
-@bp.route("/consultations")
-@document(
-    summary="Consultations: the public ones; staff also see their organization's drafts",
-    tag="consultations",
-    query=ConsultationQuery,
-    responses={200: ConsultationListOut},
-    errors=(422,),
-)
-def consultation_list() -> ResponseReturnValue:
-    query = load(ConsultationQuery(), query_args())
+@bp.route("/consultations", tags=["consultations"])
+@bp.arguments(ConsultationQuery(), location="query")
+@bp.response(200, ConsultationListOut())
+@refusals(422)
+def consultation_list(query: dict[str, Any]) -> dict[str, Any]:
+    """Consultations: the public ones; staff also see their organization's drafts"""
     session, actor = scope.db(), scope.current_actor()
     listed = consultations.listing(
         session,
@@ -77,7 +65,7 @@ def consultation_list() -> ResponseReturnValue:
         }
         for c in found
     ]
-    return jsonify(ConsultationListOut().dump({"items": items, "total": len(items)}))
+    return {"items": items, "total": len(items)}
 
 
 def _drafting_organization(actor: Actor) -> Organization:
@@ -91,93 +79,84 @@ def _drafting_organization(actor: Actor) -> Organization:
     return organizations.by_code(session, None)
 
 
-@bp.route("/consultations", methods=["POST"])
-@document(
-    summary="Start a consultation on a draft (legal officer)",
-    tag="consultations",
-    body=ConsultationIn,
-    responses={201: StaffConsultationOut},
-    errors=(400, 403, 422),
-)
+@bp.route("/consultations", methods=["POST"], tags=["consultations"])
 @staff_only
-def consultation_create() -> ResponseReturnValue:
-    data = load(ConsultationIn(), json_body())
-    session, runtime, actor, now = writing(), scope.runtime(), scope.current_actor(), scope.now()
-    created = runtime.engine.start(
-        session,
-        organization=_drafting_organization(actor),
-        actor=actor,
-        workflow_id=data["workflow"],
-        title=data["title"].strip(),
-        summary=data["summary"].strip(),
-        articles=[
-            ArticleInput(
-                number=a["number"],
-                title=a["title"].strip(),
-                text=a["text"].strip(),
-                chapter=a["chapter"].strip(),
-            )
-            for a in data["articles"]
-        ],
-        now=now,
-    )
-    scope.db().commit()
-    response = _consultation_response(created)
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.consultation", id=created.id)
-    return response
+@bp.arguments(ConsultationIn())
+@bp.response(201, StaffConsultationOut)
+@refusals(400, 403, 422)
+def consultation_create(data: dict[str, Any]) -> ResponseReturnValue:
+    """Start a consultation on a draft (legal officer)"""
+    runtime, actor, now = scope.runtime(), scope.current_actor(), scope.now()
+    with scope.writing() as session:
+        created = runtime.engine.start(
+            session,
+            organization=_drafting_organization(actor),
+            actor=actor,
+            workflow_id=data["workflow"],
+            title=data["title"].strip(),
+            summary=data["summary"].strip(),
+            articles=[
+                ArticleInput(
+                    number=a["number"],
+                    title=a["title"].strip(),
+                    text=a["text"].strip(),
+                    chapter=a["chapter"].strip(),
+                )
+                for a in data["articles"]
+            ],
+            now=now,
+        )
+    location = url_for("api.consultation", id=created.id)
+    return _consultation_response(created), 201, {"Location": location}
 
 
-@bp.route("/consultations/<int:id>")
-@document(
-    summary="One consultation: window, documents, articles and what the caller may do now",
-    tag="consultations",
-    description="Staff of its organization also see version, postings, windows and, for "
-    "each action of the stage they hold a role for, why it is blocked (blocked_by).",
-    responses={200: StaffConsultationOut},
-    errors=(404,),
-)
-def consultation(id: int) -> ResponseReturnValue:
+@bp.route("/consultations/<int:id>", tags=["consultations"])
+@bp.response(200, StaffConsultationOut)
+@refusals(404)
+def consultation(id: int) -> Response:
+    """One consultation: window, documents, articles and what the caller may do now
+
+    Staff of its organization also see version, postings, windows and, for each action of
+    the stage they hold a role for, why it is blocked (blocked_by).
+    """
     item = present.visible(scope.db(), scope.runtime().engine, id, scope.current_actor())
     return _consultation_response(item)
 
 
-@bp.route("/consultations/<int:id>/actions/<action>", methods=["POST"])
-@document(
-    summary="Take a workflow action with its payload",
-    tag="consultations",
-    body=ACTION_PAYLOAD,
-    responses={200: StaffConsultationOut},
-    errors=(400, 403, 404, 409, 422),
-)
+@bp.route("/consultations/<int:id>/actions/<action>", methods=["POST"], tags=["consultations"])
 @staff_only
-def take_action(id: int, action: str) -> ResponseReturnValue:
-    payload = json_body()
-    session, runtime, actor, now = writing(), scope.runtime(), scope.current_actor(), scope.now()
-    ctx = runtime.engine.take(session, id, action, actor, payload, now)
-    scope.db().commit()
+@bp.arguments(
+    ActionPayloadIn(),
+    required=False,
+    description="The action's payload fields, as GET /workflows lists them; {} takes every "
+    "default. Unknown fields are refused.",
+)
+@bp.response(200, StaffConsultationOut)
+@refusals(400, 403, 404, 409, 422)
+def take_action(payload: dict[str, Any], id: int, action: str) -> Response:
+    """Take a workflow action with its payload"""
+    runtime, actor, now = scope.runtime(), scope.current_actor(), scope.now()
+    with scope.writing() as session:
+        ctx = runtime.engine.take(session, id, action, actor, payload, now)
     return _consultation_response(ctx.consultation)
 
 
-@bp.route("/consultations/<int:id>/documents")
-@document(
-    summary="The consultation's documents: published ones for anyone, all for its staff",
-    tag="consultations",
-    responses={200: DocumentListOut},
-    errors=(404,),
-)
-def document_list(id: int) -> ResponseReturnValue:
+@bp.route("/consultations/<int:id>/documents", tags=["consultations"])
+@bp.response(200, DocumentListOut())
+@refusals(404)
+def document_list(id: int) -> dict[str, Any]:
+    """The consultation's documents: published ones for anyone, all for its staff"""
     session, actor = scope.db(), scope.current_actor()
     item = present.visible(session, scope.runtime().engine, id, actor)
     staff = present.is_staff_of(actor, item)
-    items = [
-        present.document(d) for d in consultations.documents(session, id, published_only=not staff)
-    ]
-    return jsonify(DocumentListOut().dump({"items": items}))
+    items = consultations.documents(session, id, published_only=not staff)
+    return {"items": [present.document(d) for d in items]}
 
 
 def _consultation_response(item: Consultation) -> Response:
+    """The staff view for its organization's staff, the public one for anyone else (one
+    operation, two schemas: the view dumps it itself)."""
     session, engine = scope.db(), scope.runtime().engine
     data, staff = present.detail(session, engine, item, scope.current_actor(), scope.now())
-    schema = StaffConsultationOut() if staff else ConsultationOut()
+    schema = STAFF_CONSULTATION_OUT if staff else CONSULTATION_OUT
     return jsonify(schema.dump(data))

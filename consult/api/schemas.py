@@ -1,6 +1,6 @@
 """The API's marshmallow schemas: what comes in (validated, unknown fields refused) and what
-goes out (instants ISO 8601 with offset, dates ``YYYY-MM-DD``). The OpenAPI document is
-generated from them.
+goes out (instants ISO 8601 with offset, dates ``YYYY-MM-DD``). flask-smorest validates with
+them and generates the OpenAPI document from them; the error shape is in ``errors``.
 
 Rules that belong to the domain (comment lengths, dispositions, action payloads) are checked
 by the services and the engine, once; these schemas check types and shapes, plus what only
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validates, validates_schema
+from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validates, validates_schema
 
 from consult.i18n import _
 from consult.models.comment import CHANNELS, DISPOSITIONS
@@ -152,6 +152,14 @@ class ReviewIn(In):
     group = fields.String(load_default="", metadata={"maxLength": 64})
 
 
+class ActionPayloadIn(Schema):
+    """A workflow action's payload: its fields are the definition's (GET /workflows), checked
+    by the engine, which refuses unknown ones."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
 class ConsultationQuery(In):
     state = fields.String(load_default=None)
     workflow = fields.String(load_default=None)
@@ -179,22 +187,6 @@ class CommentQuery(In):
 
 
 # --- out --------------------------------------------------------------------------------------
-
-
-class ErrorBody(Schema):
-    code = fields.String(required=True)
-    message = fields.String(required=True)
-    fields_ = fields.Dict(
-        data_key="fields",
-        keys=fields.String(),
-        values=fields.String(),
-        required=True,
-        metadata={"description": "Each invalid field and how to fix it"},
-    )
-
-
-class ErrorOut(Schema):
-    error = fields.Nested(ErrorBody, required=True)
 
 
 class TokenOut(Schema):

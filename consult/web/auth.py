@@ -1,4 +1,4 @@
-"""Staff login and logout (sessions, CSRF, hashed passwords) and the error pages.
+"""Staff login and logout (sessions, CSRF, hashed passwords).
 
 Passwords are checked by :func:`consult.services.users.authenticate`; this module only keeps
 the logged-in user in the session. Citizens never log in.
@@ -9,19 +9,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    Flask,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from consult import scope
@@ -106,67 +95,9 @@ def logout_form() -> LogoutForm:
     return LogoutForm()
 
 
-# --- error pages ----------------------------------------------------------------------------
-
-_TITLES = {
-    400: lazy("The request could not be understood"),
-    403: lazy("You may not do this"),
-    404: lazy("Page not found"),
-    405: lazy("Not allowed this way"),
-    409: lazy("Not possible now"),
-    413: lazy("Too large"),
-    422: lazy("Some fields are not valid"),
-    429: lazy("Too many requests"),
-    500: lazy("Something went wrong"),
-}
-_MESSAGES = {
-    400: lazy("Please go back, reload the page and try again."),
-    403: lazy("Your role does not allow this page or action."),
-    404: lazy("The address may be mistyped, or the page has been removed."),
-    429: lazy(
-        "You sent too many opinions in a short time. Please wait a few minutes and try "
-        "again; what you wrote is still in your browser's previous page."
-    ),
-    500: lazy("The error was recorded. Please try again in a moment."),
-}
-
-
-def error_page(status: int, message: str | None = None) -> tuple[str, int]:
-    title = _TITLES.get(status, _TITLES[500])
-    text = message or _MESSAGES.get(status) or ""
-    return render_template("error.html", status=status, title=title, message=text), status
-
-
-def _http_error(exc: HTTPException) -> Any:
-    if request.path.startswith("/api/"):
-        return exc  # the JSON API answers its own errors
-    return error_page(exc.code or 500)
-
-
-def _csrf_error(exc: CSRFError) -> Any:
-    if request.path.startswith("/api/"):
-        return exc
-    return error_page(
-        400,
-        _(
-            "The form had expired or was sent from elsewhere (missing "
-            "security token). Reload the page and send it again."
-        ),
-    )
-
-
-def consult_error_page(exc: ConsultError) -> tuple[str, int]:
-    """A domain error no view handled itself. The API's blueprint answers its own in JSON."""
-    return error_page(exc.status, exc.message)
-
-
 def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy("Please log in to see this page.")
     login_manager.login_message_category = "info"
     app.jinja_env.globals["logout_form"] = logout_form
-    app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(ConsultError, consult_error_page)
-    for code in (400, 403, 404, 405, 413, 429, 500):
-        app.register_error_handler(code, _http_error)
