@@ -113,6 +113,7 @@ DISPOSITION = Vocabulary(
 )
 DISPOSITIONS = DISPOSITION.codes
 TAKEN_UP = ("accepted", "partly_accepted")
+"""Dispositions that take an opinion up, and may name the articles it changes."""
 
 # Decree 30/2020/NĐ-CP Appendix III: the type codes of administrative documents. A letter
 # (công văn) has none: "05/UBND-VP"; there is no code "CV".
@@ -150,6 +151,36 @@ AUDIT_ACTION = Vocabulary(
     Term("upload_signed_copy", N_("Signed copy uploaded"), "Tải lên bản đã ký"),
     Term("user_add", N_("Account created"), "Tạo tài khoản"),
 )
+
+
+# What of an opinion is public once the responses are published (the receipt, the public page,
+# the publication export, the synthesis report) and what stays with the staff: Law 10/2022
+# Art. 9(2) forbids disclosing who gave an opinion; Art. 28(3) publishes its uptake and the
+# explanation of what was not taken up.
+OPINION_FIELDS: dict[str, bool] = {
+    "receipt": True,
+    "received_at": True,
+    "channel": True,
+    "represents": True,
+    "article": True,
+    "body": True,
+    "disposition": True,
+    "reason": True,
+    "response": True,
+    "group": True,
+    "changed": True,
+    "author_name": False,
+    "contact": False,
+    "locality": False,
+    "proposal_note": False,
+    "unchanged_reason": False,
+    "scans": False,
+}
+
+
+def is_public(field: str) -> bool:
+    """Whether this field of an opinion is shown to citizens (unknown fields are not)."""
+    return OPINION_FIELDS.get(field, False)
 
 
 def channel_label(code: str | None) -> str:

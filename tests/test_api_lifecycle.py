@@ -109,7 +109,10 @@ def test_commune_regulation_from_draft_to_published_decision(
 
     # Fri 01/03/2024: the legal officer cannot post before the Chairman signs the plan.
     unsigned = drafter.take(cid, "start_posting")
-    assert unsigned.status_code == 409 and "chưa ký kế hoạch" in unsigned.get_json()["error"]["message"]
+    assert (
+        unsigned.status_code == 409
+        and "chưa ký kế hoạch" in unsigned.get_json()["error"]["message"]
+    )
     plan = signer.take(cid, "sign_plan")
     assert plan.status_code == 200, plan.get_json()
     assert symbols(plan.get_json()) == ["01/KH-UBND"]

@@ -49,7 +49,9 @@ def test_the_seed_commune_consultation_shows_its_short_posting_as_a_warning(
     demo.load(runtime)
     with Session(runtime.db) as session:
         commune_2024, agency_2024 = (
-            session.exec(select(Consultation).where(Consultation.workflow_id == w)).first()
+            session.exec(
+                select(Consultation).where(Consultation.workflow_id == w).order_by(Consultation.id)  # type: ignore[arg-type]
+            ).first()
             for w in ("qcdc-ubnd-xa", "qcdc-co-quan")
         )
     login(client, "chutich")

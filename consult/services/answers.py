@@ -23,7 +23,8 @@ from consult.i18n import _
 from consult.ledger import audit
 from consult.models import Comment, CommentChange, Consultation
 from consult.models.comment import DISPOSITIONS
-from consult.services.review import MAX_BULK, TAKEN_UP, article_ids
+from consult.services.review import MAX_BULK, article_ids
+from consult.vocabulary import TAKEN_UP
 from consult.workflow.engine import Engine
 from consult.workflow.reviewing import Act, roles_for
 

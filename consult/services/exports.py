@@ -20,6 +20,7 @@ import xlsxwriter
 from sqlalchemy import select as select_core
 from sqlmodel import Session, select
 
+from consult import vocabulary
 from consult.calendar import dates
 from consult.models import Article, Comment
 from consult.services import review
@@ -27,22 +28,25 @@ from consult.vocabulary import CHANNEL, DISPOSITION
 
 FORMATS = ("csv", "xlsx", "json")
 
-# (key, Vietnamese header, column width, personal data?)
+# (key, Vietnamese header, column width, staff only?): what is public is the vocabulary's.
 COLUMNS: list[tuple[str, str, int, bool]] = [
-    ("receipt", "Mã tiếp nhận", 12, False),
-    ("received_at", "Thời điểm nhận", 17, False),
-    ("channel", "Hình thức", 20, False),
-    ("locality", "Thôn, tổ dân phố", 18, True),
-    ("author_name", "Họ và tên", 22, True),
-    ("contact", "Liên hệ", 20, True),
-    ("represents", "Số người/hộ", 10, False),
-    ("article", "Điều", 7, False),
-    ("body", "Nội dung ý kiến", 60, False),
-    ("disposition", "Kết quả xử lý", 22, False),
-    ("reason", "Giải trình", 40, False),
-    ("response", "Trả lời", 40, False),
-    ("group", "Nhóm ý kiến", 14, False),
-    ("changed", "Điều được sửa", 12, False),
+    (key, header, width, not vocabulary.is_public(key))
+    for key, header, width in (
+        ("receipt", "Mã tiếp nhận", 12),
+        ("received_at", "Thời điểm nhận", 17),
+        ("channel", "Hình thức", 20),
+        ("locality", "Thôn, tổ dân phố", 18),
+        ("author_name", "Họ và tên", 22),
+        ("contact", "Liên hệ", 20),
+        ("represents", "Số người/hộ", 10),
+        ("article", "Điều", 7),
+        ("body", "Nội dung ý kiến", 60),
+        ("disposition", "Kết quả xử lý", 22),
+        ("reason", "Giải trình", 40),
+        ("response", "Trả lời", 40),
+        ("group", "Nhóm ý kiến", 14),
+        ("changed", "Điều được sửa", 12),
+    )
 ]
 
 

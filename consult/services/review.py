@@ -18,8 +18,6 @@ from consult.i18n import _
 from consult.models import Article, AuditEvent, Comment, CommentChange
 from consult.services import opinions
 
-TAKEN_UP = ("accepted", "partly_accepted")
-"""Dispositions that may name the articles the opinion changed."""
 MAX_BULK = 5000
 
 

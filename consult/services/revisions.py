@@ -29,7 +29,7 @@ from consult.models import (
 from consult.permissions import Can
 from consult.services import consultations, intake
 from consult.services.consultations import ArticleView
-from consult.services.review import TAKEN_UP
+from consult.vocabulary import TAKEN_UP
 from consult.workflow.context import ActionContext
 from consult.workflow.engine import ArticleInput
 from consult.workflow.registry import guard

@@ -248,8 +248,11 @@ def document_of(session: Session, report: Report) -> Document | None:
 
 @effect("compile_synthesis")
 def compile_synthesis(ctx: ActionContext) -> None:
-    """Compute the report from the data and keep it as generated."""
+    """Compute the report from the data and keep it as generated. Generated while opinions may
+    still come in, it is a working draft, marked as such, that cannot be approved."""
     figures = compute(ctx.session, ctx.consultation)
+    if any(w.accepts_comments and ctx.now < w.closes_at for w in ctx.windows()):
+        figures["working_draft"] = True
     report = _row(ctx.session, ctx.consultation_id) or SynthesisReport(
         consultation_id=ctx.consultation_id, generated_at=ctx.now
     )
@@ -267,6 +270,11 @@ def synthesis_up_to_date(ctx: ActionContext) -> str | None:
     report = _row(ctx.session, ctx.consultation_id)
     if report is None:
         return _("The reviewer has not generated the synthesis report yet.")
+    if report.figures.get("working_draft"):
+        return _(
+            "This report is a working draft, generated while the comment window was open: "
+            "generate it again now that the window has closed."
+        )
     if digest(compute(ctx.session, ctx.consultation)) != report.digest:
         return _(
             "Opinions or dispositions changed after the report was generated; "

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from consult import calendar, permissions, scope, vocabulary
 from consult.documents.facts import group_numbers
-from consult.i18n import current_language
+from consult.i18n import _, current_language
 from consult.models import Organization, Window
 from consult.services import calendar_updates
 
@@ -39,6 +39,13 @@ def provisional(window: Window | None) -> str:
     if window is None:
         return ""
     return calendar_updates.window_note(scope.runtime().calendar, window) or ""
+
+
+def publicity(field: str) -> Markup:
+    """The mark beside an opinion's field on a staff form: shown to citizens, or not."""
+    if vocabulary.is_public(field):
+        return Markup('<span class="tag tag-public" data-public="1">{}</span>').format(_("public"))
+    return Markup('<span class="tag tag-internal" data-public="0">{}</span>').format(_("internal"))
 
 
 def nl2br(value: Any) -> Markup:
@@ -83,6 +90,7 @@ def init_app(app: Flask) -> None:
         group_numbers=group_numbers,
     )
     app.jinja_env.globals.update(
+        publicity=publicity,
         current_language=current_language,
         header_organization=organization,
         switch_language_url=switch_language_url,

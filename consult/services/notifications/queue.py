@@ -208,6 +208,11 @@ def _publications(
             yield _row(kind, key, recipient, document.consultation_id, text, now)
 
 
+COUNCIL_TRACK = "council_report"
+"""The definitions' track of the report to the People's Council (Art. 28(5)): once it is
+``reported``, no one is reminded of it."""
+
+
 def _council_reports(
     session: Session, now: datetime, final_states: Collection[str]
 ) -> Iterator[dict[str, Any]]:
@@ -238,7 +243,19 @@ def _council_reports(
             .order_by(col(Document.issued_on), col(Document.id))
         ):
             decisions[cid] = (symbol, issued_on, subject)  # the latest one wins
+    reported = {
+        cid
+        for chunk in _chunks(ids, 500)
+        for cid, tracks in session.execute(
+            select(col(Consultation.id), col(Consultation.tracks)).where(
+                col(Consultation.id).in_(chunk)
+            )
+        )
+        if (tracks or {}).get(COUNCIL_TRACK) == "reported"
+    }
     for consultation_id, title, council_of, *recipient in found:
+        if consultation_id in reported:  # the report to the council is recorded: no reminder
+            continue
         text = texts.council_report_text(title, council_of, decisions.get(consultation_id))
         key = f"{kind}:consultation:{consultation_id}"
         yield _row(kind, key, recipient, consultation_id, text, now)
