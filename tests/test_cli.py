@@ -40,6 +40,7 @@ def test_demo_loads_the_seed_history_once_and_prints_the_accounts(consult, datab
         }
         assert documents == {
             "127/KH-UBND": "30/01/2024",
+            "150/BC-UBND": "21/02/2024",  # the synthesis report approved before the decision
             "156/QĐ-UBND": "26/02/2024",
             "170/KH-UBND": "28/02/2024",
             "174/KH-UBND": "01/03/2024",

@@ -14,14 +14,14 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from consult import permissions
+from consult import permissions, scope
 from consult.actor import Actor
 from consult.calendar import format_deadline
 from consult.errors import NotFound
 from consult.i18n import _, current_language
 from consult.models import Article, Comment, Consultation, Document, Window
 from consult.permissions import Can
-from consult.services import consultations, intake, opinions
+from consult.services import calendar_updates, consultations, intake, opinions
 from consult.workflow.definition import Action, Definition, PayloadField
 from consult.workflow.engine import Engine
 
@@ -49,6 +49,7 @@ def window(item: Window | None) -> dict[str, Any] | None:
         "duration": item.duration,
         "basis": item.basis,
         "closed_at": item.closed_at,
+        "provisional_note": calendar_updates.window_note(scope.runtime().calendar, item),
     }
 
 
@@ -128,6 +129,7 @@ def detail(
                 **action(option.action, defaults),
                 "allowed": option.allowed,
                 "blocked_by": option.blocked_by,
+                "missing": list(option.missing),
             }
         )
     data["actions"] = actions
@@ -170,17 +172,7 @@ def workflow(definition: Definition) -> dict[str, Any]:
                 "description": stage.description,
                 "final": stage.final,
                 "review": stage.review,
-                "actions": [
-                    {
-                        **action(a),
-                        "description": a.description,
-                        "roles": list(a.roles),
-                        "to": a.target,
-                        "guards": list(a.guards),
-                        "records": [r.type for r in a.records],
-                    }
-                    for a in stage.actions.values()
-                ],
+                "actions": [step(a) for a in stage.actions.values()],
             }
             for stage in definition.stages.values()
         ],
@@ -198,6 +190,48 @@ def workflow(definition: Definition) -> dict[str, Any]:
             }
             for spec in definition.windows.values()
         ],
+        "tracks": [
+            {
+                "name": track.name,
+                "title": track.title,
+                "initial": track.initial,
+                "during": list(track.during),
+                "states": [
+                    {"name": s.name, "title": s.title, "closes_review": s.closes_review}
+                    for s in track.states.values()
+                ],
+                "actions": [
+                    {
+                        **step(a),
+                        "from_": [b.source for b in track.actions if b.name == a.name],
+                    }
+                    for a in {a.name: a for a in track.actions}.values()
+                ],
+            }
+            for track in definition.tracks.values()
+        ],
+        "review": (
+            {
+                "propose": list(definition.review.propose),
+                "dispose": list(definition.review.dispose),
+                "explain": list(definition.review.explain),
+            }
+            if definition.review
+            else None
+        ),
+    }
+
+
+def step(a: Action) -> dict[str, Any]:
+    """A step of a definition as ``GET /workflows`` describes it."""
+    return {
+        **action(a),
+        "description": a.description,
+        "roles": list(a.roles),
+        "to": a.target,
+        "guards": list(a.guards),
+        "requires": {track: list(states) for track, states in a.requires},
+        "records": [r.type for r in a.records],
     }
 
 

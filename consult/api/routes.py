@@ -21,8 +21,8 @@ from consult.api.schemas import (
     ConsultationQuery,
     DocumentListOut,
     StaffConsultationOut,
-    WorkflowListOut,
 )
+from consult.api.workflow_schemas import WorkflowListOut
 from consult.models import Consultation, Organization
 from consult.permissions import Can
 from consult.services import consultations, organizations

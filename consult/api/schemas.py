@@ -14,6 +14,7 @@ from typing import Any
 
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validates, validates_schema
 
+from consult.api.workflow_schemas import PayloadFieldOut
 from consult.i18n import _
 from consult.models.comment import CHANNELS, DISPOSITIONS
 
@@ -194,21 +195,6 @@ class TokenOut(Schema):
     expires_at = fields.DateTime(format="iso", required=True)
 
 
-class PayloadFieldOut(Schema):
-    name = fields.String()
-    type = fields.String(
-        metadata={"enum": ["string", "text", "date", "integer", "boolean", "list"]}
-    )
-    title = fields.String()
-    required = fields.Boolean()
-    help = fields.String()
-    max_length = fields.Integer(allow_none=True)
-    minimum = fields.Integer(allow_none=True)
-    default = fields.Raw(
-        allow_none=True, metadata={"description": "What is used when the field is left out"}
-    )
-
-
 class ActionOut(Schema):
     name = fields.String()
     title = fields.String()
@@ -220,6 +206,9 @@ class StaffActionOut(ActionOut):
     blocked_by = fields.String(
         allow_none=True, metadata={"description": "Why it cannot be taken now (null: it can)"}
     )
+    missing = fields.List(
+        fields.String(), metadata={"description": "Every precondition still missing"}
+    )
 
 
 class WindowOut(Schema):
@@ -230,6 +219,13 @@ class WindowOut(Schema):
 
 class StaffWindowOut(WindowOut):
     name = fields.String()
+    provisional_note = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Set when the end was counted on a year whose holidays are not "
+            "announced yet: it may move (later, never earlier)"
+        },
+    )
     duration = fields.String()
     basis = fields.String()
     closed_at = fields.DateTime(format="iso", allow_none=True)
@@ -351,50 +347,3 @@ class CommentPageOut(Schema):
     page = fields.Integer()
     per_page = fields.Integer()
     total = fields.Integer()
-
-
-class WindowSpecOut(Schema):
-    name = fields.String()
-    title = fields.String()
-    opens_with = fields.String()
-    duration = fields.String(metadata={"example": "20d"})
-    minimum = fields.String(allow_none=True)
-    basis = fields.String()
-    on_close = fields.String(allow_none=True)
-    accepts_comments = fields.Boolean()
-    posting = fields.Boolean()
-
-
-class WorkflowActionOut(Schema):
-    name = fields.String()
-    title = fields.String()
-    description = fields.String()
-    roles = fields.List(fields.String())
-    to = fields.String()
-    guards = fields.List(fields.String())
-    records = fields.List(fields.String(), metadata={"description": "Document types recorded"})
-    payload = fields.List(fields.Nested(PayloadFieldOut))
-
-
-class StageOut(Schema):
-    name = fields.String()
-    title = fields.String()
-    description = fields.String()
-    final = fields.Boolean()
-    review = fields.Boolean()
-    actions = fields.List(fields.Nested(WorkflowActionOut))
-
-
-class WorkflowOut(Schema):
-    id = fields.String()
-    version = fields.Integer()
-    title = fields.String()
-    description = fields.String()
-    drill = fields.Boolean()
-    initial = fields.String()
-    stages = fields.List(fields.Nested(StageOut))
-    windows = fields.List(fields.Nested(WindowSpecOut))
-
-
-class WorkflowListOut(Schema):
-    items = fields.List(fields.Nested(WorkflowOut))
