@@ -37,3 +37,23 @@ def test_every_message_of_the_code_and_templates_has_a_vietnamese_translation() 
         if not complete:
             missing.append(msgid)
     assert missing == [], f"{len(missing)} message(s) without Vietnamese: {missing[:20]}"
+
+
+def test_no_message_is_built_inside_another_one() -> None:
+    """Babel does not extract a ``_()`` written inside another ``_()``'s arguments: such a
+    message would never be translated."""
+    import ast
+
+    nested = []
+    for path in sorted((ROOT / "consult").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("_", "lazy"):
+                for arg in [*node.args[1:], *(k.value for k in node.keywords)]:
+                    for inner in ast.walk(arg):
+                        if isinstance(inner, ast.Call) and getattr(inner.func, "id", "") in (
+                            "_",
+                            "lazy",
+                        ):
+                            nested.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert nested == []

@@ -215,10 +215,6 @@ class WindowOut(Schema):
     opens_at = fields.DateTime(format="iso")
     closes_at = fields.DateTime(format="iso")
     closes_at_text = fields.String(metadata={"example": "24:00 ngày 21/03/2024"})
-
-
-class StaffWindowOut(WindowOut):
-    name = fields.String()
     provisional_note = fields.String(
         allow_none=True,
         metadata={
@@ -226,6 +222,10 @@ class StaffWindowOut(WindowOut):
             "announced yet: it may move (later, never earlier)"
         },
     )
+
+
+class StaffWindowOut(WindowOut):
+    name = fields.String()
     duration = fields.String()
     basis = fields.String()
     closed_at = fields.DateTime(format="iso", allow_none=True)

@@ -261,13 +261,14 @@ def revisions_reflected(ctx: ActionContext) -> str | None:
             unreflected.setdefault(number, []).append(receipt)
     if not unreflected:
         return None
+    items = [
+        _("Article %(number)s (%(receipts)s)", number=number, receipts=", ".join(receipts))
+        for number, receipts in unreflected.items()
+    ]
     return _(
         "Not yet in a revised draft: %(items)s. Revise the draft, or say for each opinion why "
         "the article's text stays as posted.",
-        items="; ".join(
-            _("Article %(number)s (%(receipts)s)", number=n, receipts=", ".join(r))
-            for n, r in unreflected.items()
-        ),
+        items="; ".join(items),
     )
 
 
