@@ -127,3 +127,51 @@ def test_workflows_check_command(tmp_path: Path) -> None:
     failed = runner.invoke(main, ["workflows", "check", str(broken)])
     assert failed.exit_code == 1
     assert f"{broken}:{line_of(broken, 'secretary')}: unknown role 'secretary'" in failed.output
+
+
+# --- the keys that carry Art. 28 and the date rules ----------------------------------------
+
+
+def test_the_review_roles_are_checked_with_their_line(tmp_path: Path) -> None:
+    path = variant(tmp_path, "  dispose: [drafter]\n", "  dispose: [janitor]\n")
+    [error] = errors_of(path)
+    assert error.startswith(f"{path}:{line_of(path, 'janitor')}: unknown role 'janitor'")
+    path = variant(tmp_path, "  propose: [reviewer]\n", "  propose: [system]\n")
+    assert "unknown role 'system'" in errors_of(path)[0]
+    path = variant(tmp_path, "  dispose: [drafter]\n", "")
+    assert errors_of(path) == [f"{path}:{line_of(path, 'review:')}: missing required key 'dispose'"]
+
+
+def test_a_step_requires_known_track_states(tmp_path: Path) -> None:
+    path = variant(
+        tmp_path, "synthesis_report: [approved, published]", "synthesis_report: [approved, signed]"
+    )
+    [error] = errors_of(path)
+    assert "unknown state 'signed' of track 'synthesis_report'" in error
+    assert error.startswith(f"{path}:")
+    path = variant(tmp_path, "synthesis_report: [approved, published]", "audit: [done]")
+    assert "unknown track 'audit'" in errors_of(path)[0]
+
+
+def test_past_requires_and_only_with_name_the_actions_fields(tmp_path: Path) -> None:
+    path = variant(
+        tmp_path,
+        "past_requires: [paper_minutes, backdate_reason]",
+        "past_requires: [paper_minutes, excuse]",
+    )
+    [error] = errors_of(path)
+    assert "past_requires" in error and "'excuse'" in error
+    path = variant(tmp_path, "only_with: plan_number", "only_with: plan_no")
+    assert "unknown payload field 'plan_no'" in errors_of(path)[0]
+
+
+def test_the_bundled_commune_definition_follows_art_28() -> None:
+    commune = load_definition(BUNDLED)
+    assert commune.review is not None
+    assert commune.review.dispose == ("drafter",) and commune.review.explain == ("drafter",)
+    assert commune.review.propose == ("reviewer",)
+    decision = next(
+        a for s in commune.stages.values() for a in s.actions.values() if a.name == "issue_decision"
+    )
+    assert dict(decision.requires) == {"synthesis_report": ("approved", "published")}
+    assert "revisions_reflected" in decision.guards
