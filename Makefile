@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres lint install install-dev translations chromium clean a11y bench-intake messages
+.PHONY: run test test-postgres test-later-year faketime lint install install-dev translations chromium clean a11y bench-intake messages
 
 run: install translations
 	$(BIN)/consult init-db
@@ -17,6 +17,16 @@ test: install-dev translations chromium a11y lint
 # The database and browser tests again, on PostgreSQL (CI runs both).
 test-postgres: install-dev translations chromium a11y
 	CONSULT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+# The whole suite under a later year's clock (libfaketime from Debian): nothing may depend on today.
+LATER_YEAR ?= 2028-06-01 09:00:00
+test-later-year: faketime
+	faketime '$(LATER_YEAR)' $(MAKE) test
+
+faketime:
+	@command -v faketime >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q faketime; \
+	  else echo "The later-year run needs libfaketime: sudo apt-get install -y faketime" >&2; exit 1; fi; }
 
 lint: install-dev
 	$(BIN)/ruff check .

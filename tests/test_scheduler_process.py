@@ -132,7 +132,7 @@ def test_a_scheduler_stopped_during_the_window_closes_it_once_after_restart(
     assert closes_applied(live, ids) == 0  # nothing ran while it was down
 
     spawn()
-    assert wait_for(lambda: closes_applied(live, ids) == 1, timeout=20)
+    assert wait_for(lambda: closes_applied(live, ids) == 1, timeout=60)
     time.sleep(2.5)  # further passes change nothing
     assert closes_applied(live, ids) == 1
     # One set of notices: the closing to the reviewer and the drafter, each once (the window
@@ -158,7 +158,7 @@ def test_two_scheduler_processes_never_apply_a_transition_twice(
     shorten(live, ids, 3)
     spawn()
     spawn()
-    assert wait_for(lambda: closes_applied(live, ids) == 6, timeout=25)
+    assert wait_for(lambda: closes_applied(live, ids) == 6, timeout=90)
     time.sleep(2.5)
     assert closes_applied(live, ids) == 6
     with Session(live.db) as session:
