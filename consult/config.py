@@ -29,7 +29,9 @@ class Settings:
     timezone: str = "Asia/Ho_Chi_Minh"
     ratelimit: str = "20/minute;200/hour"
     scheduler_interval: int = 15
-    token_days: int = 30
+    token_days: int = 7
+    session_hours: int = 8
+    """A staff member's web session ends after this long without a request (idle timeout)."""
     languages: tuple[str, ...] = ("vi", "en")
     production: bool = False
     smtp_host: str = ""

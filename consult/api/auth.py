@@ -80,3 +80,13 @@ def token(data: dict[str, Any]) -> dict[str, Any]:
         user = users.authenticate(session, data["username"], data["password"])
         issued = users.issue_token(session, user, now, days)
     return {"token": issued, "expires_at": now + timedelta(days=days)}
+
+
+@bp.route("/auth/token", methods=["DELETE"], tags=["auth"])
+@staff_only
+@bp.response(204)
+def revoke_token() -> None:
+    """Revoke the bearer token sent: it answers 401 from then on"""
+    _scheme, _sep, sent = request.headers.get("Authorization", "").partition(" ")
+    with scope.writing() as session:
+        users.revoke_token(session, sent.strip())
