@@ -14,16 +14,20 @@ import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask, current_app, g, request
+from flask import Request as FlaskRequest
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlmodel import Session
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
 from consult.actor import CITIZEN, Actor
 from consult.db import as_writer
 from consult.runtime import Runtime
 from consult.services import users
+from consult.text import without_controls
 
 
 def runtime() -> Runtime:
@@ -105,6 +109,26 @@ def rollback() -> None:
         session.rollback()
 
 
+class CleanedValues(ImmutableMultiDict[str, Any]):
+    """Query strings and form fields without control characters (NUL…): no input of any page
+    or API call reaches a service, the database or a document with one. Files pass as sent."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is not None:
+            mapping = [
+                (without_controls(k), without_controls(v) if isinstance(v, str) else v)
+                for k, v in iter_multi_items(mapping)
+            ]
+        super().__init__(mapping)
+
+
+class Request(FlaskRequest):
+    """Every request's arguments and form fields are :class:`CleanedValues`; the API's JSON
+    bodies are cleaned by its parser (:mod:`consult.api.base`) with the same rule."""
+
+    parameter_storage_class = CleanedValues
+
+
 def _close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
@@ -112,4 +136,5 @@ def _close_session(_exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = Request
     app.teardown_appcontext(_close_session)
