@@ -47,6 +47,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         RATELIMIT_ENABLED=settings.ratelimit.strip().lower() != "off",
         PUBLIC_WRITE_LIMIT=settings.ratelimit,
+        LOGIN_ACCOUNT_LIMIT=settings.login_limit,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage,
         WTF_CSRF_TIME_LIMIT=settings.session_hours * 3600,
     )
     app.config.update(flask_overrides)

@@ -79,6 +79,21 @@ def client_key() -> str:
     return hmac.new(secret, material.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def login_account() -> str:
+    """The account a login names (the form's or the JSON body's ``username``), folded: the
+    key of the per-account limit on failed logins, shared by the login page and the API."""
+    name = request.form.get("username")
+    if name is None:
+        body = request.get_json(silent=True)
+        name = body.get("username") if isinstance(body, dict) else ""
+    return "account:" + str(name or "").strip().casefold()
+
+
+def failed_login(response: Any) -> bool:
+    """Only a refused login counts against the account's limit."""
+    return bool(response.status_code == 401)
+
+
 @contextmanager
 def writing(*, lock_now: bool = True) -> Iterator[Session]:
     """The request's unit of work that writes: commits when the block ends, rolls back on any

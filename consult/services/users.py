@@ -69,8 +69,17 @@ def create(
     return user
 
 
+_UNKNOWN: list[str] = []
+"""A hash checked when no account has the name, so an unknown name takes as long as a wrong
+password (no enumeration of accounts by timing)."""
+
+
 def authenticate(session: Session, username: str, password: str) -> User:
     user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        if not _UNKNOWN:
+            _UNKNOWN.append(generate_password_hash(secrets.token_hex(16)))
+        check_password_hash(_UNKNOWN[0], password)
     if user is None or not user.is_active or not check_password_hash(user.password_hash, password):
         raise Unauthenticated(_("Wrong username or password."))
     return user

@@ -67,6 +67,13 @@ def safe_next(target: str | None, default: str) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PUBLIC_WRITE_LIMIT"], methods=["POST"])
+@limiter.shared_limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"],
+    key_func=scope.login_account,
+    scope="login_account",
+    methods=["POST"],
+    deduct_when=scope.failed_login,
+)
 def login() -> Any:
     form = LoginForm()
     if request.method == "GET":

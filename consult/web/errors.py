@@ -6,7 +6,7 @@ outside ``/api/``.
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -40,6 +40,11 @@ _MESSAGES = {
     500: lazy("The error was recorded. Please try again in a moment."),
 }
 
+_LOGIN_LIMITED = lazy(
+    "Too many failed logins for this account or from this address. Wait a few minutes and "
+    "try again, or ask the administrator to check the account."
+)
+
 
 def error_page(status: int, message: str | None = None) -> tuple[str, int]:
     title = _TITLES.get(status, _TITLES[500])
@@ -51,7 +56,8 @@ def http_error_page(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
     if status not in PAGE_STATUSES:
         return exc
-    page, _status = error_page(status)
+    message = str(_LOGIN_LIMITED) if status == 429 and request.endpoint == "auth.login" else None
+    page, _status = error_page(status, message)
     headers = [(name, value) for name, value in exc.get_headers() if name in PASSED_ON]
     return page, status, headers
 
