@@ -6,11 +6,14 @@ outside ``/api/``.
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from consult.config import ROOT
 from consult.errors import ConsultError
 from consult.i18n import _, lazy
 
@@ -70,6 +73,16 @@ def expired_form_page(_exc: CSRFError) -> tuple[str, int]:
             "security token). Reload the page and send it again."
         ),
     )
+
+
+UNAVAILABLE_PAGE = ROOT / "static" / "unavailable.html"
+
+
+@cache
+def unavailable_page() -> str:
+    """The page shown when the database cannot be reached: a static file, so showing it
+    needs neither the database nor a template that reads it."""
+    return UNAVAILABLE_PAGE.read_text(encoding="utf-8")
 
 
 def consult_error_page(exc: ConsultError) -> tuple[str, int]:
