@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -39,10 +40,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         RATELIMIT_ENABLED=settings.ratelimit.strip().lower() != "off",
         PUBLIC_WRITE_LIMIT=settings.ratelimit,
-        WTF_CSRF_TIME_LIMIT=None,
+        LOGIN_ACCOUNT_LIMIT=settings.login_limit,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage,
+        WTF_CSRF_TIME_LIMIT=settings.session_hours * 3600,
     )
     app.config.update(flask_overrides)
     runtime = build_runtime(settings, clock=clock) if clock else build_runtime(settings)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from consult.config import load_settings
 from consult.permissions import ROLES
@@ -249,6 +251,30 @@ def audit_verify() -> None:
         )
         sys.exit(1)
     click.echo("audit log intact")
+
+
+@main.command("backup")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def backup_command(output: Path) -> None:
+    """A consistent backup while the server runs (SQLite online backup; pg_dump)."""
+    from consult.services import backups
+
+    try:
+        click.echo(backups.backup(load_settings(), output))
+    except (backups.BackupError, OSError, sqlite3.Error) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command("restore")
+@click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(backup_file: Path) -> None:
+    """Restore a backup into an empty database; then run `consult audit verify`."""
+    from consult.services import backups
+
+    try:
+        click.echo(backups.restore(load_settings(), backup_file))
+    except (backups.BackupError, OSError, sqlite3.Error, SQLAlchemyError) as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from exc
 
 
 @main.group("export")

@@ -28,8 +28,14 @@ class Settings:
     instance_dir: Path = ROOT / "instance"
     timezone: str = "Asia/Ho_Chi_Minh"
     ratelimit: str = "20/minute;200/hour"
+    login_limit: str = "5/minute;20/hour"
+    """Failed logins per account (page and API together), on top of the limit per address."""
+    ratelimit_storage: str = "memory://"
+    """Where the limits count: one process's memory, or ``redis://…`` shared by all workers."""
     scheduler_interval: int = 15
-    token_days: int = 30
+    token_days: int = 7
+    session_hours: int = 8
+    """A staff member's web session ends after this long without a request (idle timeout)."""
     languages: tuple[str, ...] = ("vi", "en")
     production: bool = False
     smtp_host: str = ""

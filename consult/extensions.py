@@ -13,9 +13,8 @@ from flask_wtf import CSRFProtect
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(
-    key_func=get_remote_address, default_limits=[], storage_uri="memory://", headers_enabled=True
-)
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+"""Counts in ``RATELIMIT_STORAGE_URI`` (``CONSULT_RATELIMIT_STORAGE``: memory, or Redis)."""
 
 
 class CookieSessions(SecureCookieSessionInterface):

@@ -14,16 +14,20 @@ import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask, current_app, g, request
+from flask import Request as FlaskRequest
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlmodel import Session
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
 from consult.actor import CITIZEN, Actor
 from consult.db import as_writer
 from consult.runtime import Runtime
 from consult.services import users
+from consult.text import without_controls
 
 
 def runtime() -> Runtime:
@@ -75,6 +79,21 @@ def client_key() -> str:
     return hmac.new(secret, material.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def login_account() -> str:
+    """The account a login names (the form's or the JSON body's ``username``), folded: the
+    key of the per-account limit on failed logins, shared by the login page and the API."""
+    name = request.form.get("username")
+    if name is None:
+        body = request.get_json(silent=True)
+        name = body.get("username") if isinstance(body, dict) else ""
+    return "account:" + str(name or "").strip().casefold()
+
+
+def failed_login(response: Any) -> bool:
+    """Only a refused login counts against the account's limit."""
+    return bool(response.status_code == 401)
+
+
 @contextmanager
 def writing(*, lock_now: bool = True) -> Iterator[Session]:
     """The request's unit of work that writes: commits when the block ends, rolls back on any
@@ -105,6 +124,26 @@ def rollback() -> None:
         session.rollback()
 
 
+class CleanedValues(ImmutableMultiDict[str, Any]):
+    """Query strings and form fields without control characters (NUL…): no input of any page
+    or API call reaches a service, the database or a document with one. Files pass as sent."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is not None:
+            mapping = [
+                (without_controls(k), without_controls(v) if isinstance(v, str) else v)
+                for k, v in iter_multi_items(mapping)
+            ]
+        super().__init__(mapping)
+
+
+class Request(FlaskRequest):
+    """Every request's arguments and form fields are :class:`CleanedValues`; the API's JSON
+    bodies are cleaned by its parser (:mod:`consult.api.base`) with the same rule."""
+
+    parameter_storage_class = CleanedValues
+
+
 def _close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
@@ -112,4 +151,5 @@ def _close_session(_exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = Request
     app.teardown_appcontext(_close_session)

@@ -150,6 +150,8 @@ AUDIT_ACTION = Vocabulary(
     Term("register_document", N_("Document entered in the register"), "Vào sổ văn bản"),
     Term("upload_signed_copy", N_("Signed copy uploaded"), "Tải lên bản đã ký"),
     Term("user_add", N_("Account created"), "Tạo tài khoản"),
+    Term("user_deactivate", N_("Account deactivated"), "Khóa tài khoản"),
+    Term("password_change", N_("Password changed"), "Đổi mật khẩu"),
 )
 
 

@@ -126,6 +126,7 @@ def app(database_url: str, clock: Clock, tmp_path: Path, workflows_dir: Path) ->
             "workflows_dir": workflows_dir,
             "instance_dir": tmp_path / "instance",
             "ratelimit": "off",
+            "token_days": 60,  # stories move the clock by weeks with one token
             "clock": clock,
             "TESTING": True,
         }

@@ -68,8 +68,19 @@ def ratelimit_off() -> bool:
     return not current_app.config.get("RATELIMIT_ENABLED", True)
 
 
+def login_account_limit() -> str:
+    return str(current_app.config["LOGIN_ACCOUNT_LIMIT"])
+
+
 @bp.route("/auth/token", methods=["POST"], tags=["auth"])
 @limiter.limit(public_write_limit, exempt_when=ratelimit_off)
+@limiter.shared_limit(
+    login_account_limit,
+    key_func=scope.login_account,
+    scope="login_account",
+    deduct_when=scope.failed_login,
+    exempt_when=ratelimit_off,
+)
 @bp.arguments(TokenIn())
 @bp.response(200, TokenOut())
 @refusals(400, 401, 422, 429)
@@ -80,3 +91,13 @@ def token(data: dict[str, Any]) -> dict[str, Any]:
         user = users.authenticate(session, data["username"], data["password"])
         issued = users.issue_token(session, user, now, days)
     return {"token": issued, "expires_at": now + timedelta(days=days)}
+
+
+@bp.route("/auth/token", methods=["DELETE"], tags=["auth"])
+@staff_only
+@bp.response(204)
+def revoke_token() -> None:
+    """Revoke the bearer token sent: it answers 401 from then on"""
+    _scheme, _sep, sent = request.headers.get("Authorization", "").partition(" ")
+    with scope.writing() as session:
+        users.revoke_token(session, sent.strip())

@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 from consult.api import errors
 from consult.api.errors import BadRequest, ErrorSchema
 from consult.i18n import _
+from consult.text import cleaned
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,7 +55,7 @@ class Parser(FlaskParser):
                 _("Send the body as JSON with the header Content-Type: application/json.")
             )
         try:
-            return core.parse_json(raw)
+            return cleaned(core.parse_json(raw))  # no control characters (NUL…) go further
         except ValueError as exc:  # broken JSON, or bytes that are not UTF-8
             raise BadRequest(
                 _("The body is not valid JSON: %(problem)s.", problem=str(exc))

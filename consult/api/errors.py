@@ -58,6 +58,14 @@ def error_response(
     return response
 
 
+def database_unavailable() -> Response:
+    return error_response(
+        503,
+        "database_unavailable",
+        _("The database is unavailable; try again in a little while (see Retry-After)."),
+    )
+
+
 def consult_error(exc: ConsultError) -> Response:
     return error_response(exc.status, exc.code, exc.message, exc.fields)
 

@@ -1,4 +1,11 @@
-"""``GET /healthz``: is the database answering, and is the scheduler keeping up?
+"""``GET /healthz``: is the database answering and taking writes, and is the scheduler keeping
+up? ``status`` is ``ok`` (200), ``degraded`` when the database reads but cannot write (full
+disk, read-only file or server; 503) or ``error`` when it cannot be reached (503). For SQLite
+the free space of the database's disk is reported too.
+
+The write is a no-op update of ``alembic_version`` committed like any other write: it goes
+through the journal (SQLite) or the WAL (PostgreSQL), so a full disk or a read-only database
+fails it, while no data changes.
 
 The scheduler's state is read from the database, which is the source of truth: a window
 whose closing action is due and not applied is overdue. A pass runs every few seconds, so a
@@ -7,12 +14,13 @@ window overdue by more than :data:`GRACE` means no scheduler is running (or it i
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -48,10 +56,41 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def write_failure() -> str | None:
+    """None when a write commits, else what failed."""
+    try:
+        with scope.writing() as session:
+            session.execute(text("UPDATE alembic_version SET version_num = version_num"))
+    except SQLAlchemyError as exc:
+        origin = getattr(exc, "orig", None) or exc
+        return f"{type(origin).__name__}: {str(origin).strip()[:200]}"
+    return None
+
+
+def disk_free() -> int | None:
+    path = scope.runtime().settings.sqlite_path
+    if path is None or not path.parent.exists():
+        return None
+    return shutil.disk_usage(path.parent).free
+
+
 @bp.route("/healthz")
 def healthz() -> ResponseReturnValue:
     try:
         state = scheduler_state(scope.db(), scope.now())
+        scope.db().rollback()
     except SQLAlchemyError as exc:
-        return jsonify({"database": "error", "detail": type(exc).__name__, "scheduler": None}), 503
-    return jsonify({"database": "ok", "scheduler": state})
+        scope.rollback()
+        down = {"status": "error", "database": "error", "detail": type(exc).__name__}
+        return jsonify({**down, "scheduler": None}), 503
+    body: dict[str, Any] = {
+        "status": "ok",
+        "database": "ok",
+        "scheduler": state,
+        "disk_free_bytes": disk_free(),
+    }
+    failed = write_failure()
+    if failed is not None:
+        body.update(status="degraded", database="degraded", detail=failed)
+        return jsonify(body), 503
+    return jsonify(body)

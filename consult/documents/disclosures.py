@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from consult.calendar import dmy
 from consult.models import Consultation, Document, Organization, PostingPlace, PostingRecord
-from consult.text import fold
+from consult.text import fold, spreadsheet_cell
 
 FORMS = {
     "office": "Niêm yết tại trụ sở",
@@ -124,7 +124,6 @@ def to_csv(items: list[Disclosure]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for index, item in enumerate(items, start=1):
-        writer.writerow(
-            [index, item.content, item.form, item.place, dmy(item.starts_on), item.until]
-        )
+        row = [index, item.content, item.form, item.place, dmy(item.starts_on), item.until]
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
     return out.getvalue().encode("utf-8-sig")

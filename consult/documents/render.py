@@ -18,7 +18,7 @@ from consult.documents import layout
 from consult.documents.facts import Facts
 from consult.documents.kinds import Kind
 from consult.models import Document, Organization
-from consult.text import fold
+from consult.text import cleaned, fold
 
 TEMPLATES_DIR = ROOT / "templates" / "documents"
 DRAFTING_UNIT = "TP"
@@ -249,7 +249,9 @@ def filename(kind: Kind, document: Document | None, consultation_id: int) -> str
 
 def render_docx(facts: Facts, kind: Kind, today: date) -> Generated:
     template = DocxTemplate(str(TEMPLATES_DIR / kind.template))
-    template.render(context(facts, kind, today), autoescape=True)
+    # Inputs are cleaned at the request; rows stored before that may still hold a NUL, which
+    # XML cannot carry (python-docx: "All strings must be XML compatible").
+    template.render(cleaned(context(facts, kind, today)), autoescape=True)
     buffer = io.BytesIO()
     template.save(buffer)
     document = facts.document(kind.key)

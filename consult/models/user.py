@@ -19,6 +19,9 @@ class User(SQLModel, table=True):
     email: str = Field(default="", max_length=200)
     password_hash: str = Field(max_length=256)
     is_active: bool = True
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Part of every web session's id: moving it on (logout, a password change,
+    deactivation) ends every session of the account, copied cookies included."""
     created_at: datetime = instant()
 
 

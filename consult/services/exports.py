@@ -24,6 +24,7 @@ from consult import vocabulary
 from consult.calendar import dates
 from consult.models import Article, Comment
 from consult.services import review
+from consult.text import spreadsheet_cell
 from consult.vocabulary import CHANNEL, DISPOSITION
 
 FORMATS = ("csv", "xlsx", "json")
@@ -106,7 +107,7 @@ def write_csv(session: Session, consultation_id: int, out: IO[bytes], *, public:
     cols = columns(public)
     writer.writerow([c[1] for c in cols])
     for record in records(session, consultation_id, public=public):
-        writer.writerow([record[c[0]] for c in cols])
+        writer.writerow([spreadsheet_cell(record[c[0]]) for c in cols])
     text.flush()
     text.detach()
 
@@ -148,7 +149,7 @@ def write_xlsx(
             value = record[key]
             if isinstance(value, int):
                 number(row, index, value)
-            elif value:
+            elif value:  # always a string cell, never a formula, whatever it starts with
                 text(row, index, str(value))
     sheet.autofilter(0, 0, row, len(cols) - 1)
     book.close()

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         documents,
         entry,
         filters,
+        headers,
         notices,
         portal,
         public,
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
 
     scope.init_app(app)
     filters.init_app(app)
+    headers.init_app(app)
     auth.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)

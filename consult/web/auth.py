@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -31,18 +41,18 @@ class LoginUser(UserMixin):
         self.user = user
 
     def get_id(self) -> str:
-        return str(self.user.id)
+        return users.session_id(self.user)
 
     @property
     def is_active(self) -> bool:
         return bool(self.user.is_active)
 
 
-def load_user(user_id: str) -> LoginUser | None:
-    if not user_id.isdigit():
-        return None
-    user = scope.db().get(User, int(user_id))
-    return LoginUser(user) if user is not None and user.is_active else None
+def load_user(session_id: str) -> LoginUser | None:
+    """The session's user, unless the session was ended (logout, password change,
+    deactivation: :func:`consult.services.users.user_for_session`)."""
+    user = users.user_for_session(scope.db(), session_id)
+    return LoginUser(user) if user is not None else None
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -57,6 +67,13 @@ def safe_next(target: str | None, default: str) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PUBLIC_WRITE_LIMIT"], methods=["POST"])
+@limiter.shared_limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"],
+    key_func=scope.login_account,
+    scope="login_account",
+    methods=["POST"],
+    deduct_when=scope.failed_login,
+)
 def login() -> Any:
     form = LoginForm()
     if request.method == "GET":
@@ -73,6 +90,7 @@ def login() -> Any:
             form.password.errors = [exc.message]
             status = 401
         else:
+            session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME
             login_user(LoginUser(user))
             flash(_("Welcome, %(name)s.", name=user.full_name or user.username), "success")
             return redirect(safe_next(form.next.data, url_for("staff.dashboard")))
@@ -86,6 +104,10 @@ def login() -> Any:
 def logout() -> Response:
     form = LogoutForm()
     if form.validate_on_submit():
+        with scope.writing() as db:
+            user = db.get(User, current_user.user.id)
+            if user is not None:
+                users.end_sessions(db, user)  # a copied cookie is refused from now on
         logout_user()
         flash(_("You are logged out."), "success")
     return redirect(url_for("public.index"))

