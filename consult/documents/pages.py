@@ -16,6 +16,7 @@ from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import _Header
 from docx.shared import Pt
 
@@ -31,7 +32,7 @@ def _clear(header: _Header) -> None:
         table._element.getparent().remove(table._element)
 
 
-def _field_run(paragraph_element: OxmlElement, kind: str, text: str = "") -> None:
+def _field_run(paragraph_element: BaseOxmlElement, kind: str, text: str = "") -> None:
     """A run of a complex field (w:fldChar begin / w:instrText / separate / result / end)."""
     run = OxmlElement("w:r")
     properties = OxmlElement("w:rPr")
