@@ -18,6 +18,7 @@ from docx import Document as open_docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.section import _Header
+from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
 
 from consult.calendar import local_date
@@ -392,3 +393,12 @@ def test_the_law_cited_and_the_superior_follow_the_document_date(commune: Organi
 def test_a_grounds_file_naming_an_undefined_law_is_refused_with_its_name() -> None:
     with pytest.raises(grounds.GroundsError, match=r"organizations\.UBND\.decision.*luat_x"):
         grounds.parse({"laws": {}, "organizations": {"UBND": {"decision": ["luat_x"]}}})
+
+
+def test_the_page_footer_names_the_district_only_while_it_existed(
+    client: FlaskClient, commune: Organization, clock: Clock
+) -> None:
+    assert "huyện Yên Thế" in client.get("/").get_data(as_text=True)  # 01/03/2024
+    clock.set(_vn(2026, 3, 2))
+    page = client.get("/").get_data(as_text=True)
+    assert "Ủy ban nhân dân xã Đông Sơn" in page and "huyện Yên Thế" not in page

@@ -517,8 +517,8 @@ def submission() -> DocumentType:
     )
     body(
         doc,
-        "Dự thảo trình ký: {{ draft_version_words }}. Kính trình Chủ tịch Ủy ban nhân dân xem "
-        "xét, ký Quyết định ban hành {{ title }}.",
+        "Dự thảo trình ký là {{ draft_version_words }}. Kính trình Chủ tịch Ủy ban nhân dân "
+        "xem xét, ký Quyết định ban hành {{ title }}.",
     )
     body(
         doc,
@@ -541,7 +541,7 @@ def decision() -> DocumentType:
     ):
         body(doc, line, italic=True)
     para(doc, "QUYẾT ĐỊNH:", bold=True, align=CENTER, before=6, after=6)
-    body(doc, "Điều 1. Ban hành kèm theo Quyết định này {{ title }} ({{ draft_version_words }}).")
+    body(doc, "Điều 1. Ban hành kèm theo Quyết định này {{ title }}.")
     body(doc, "Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký.")
     body(
         doc,
@@ -554,7 +554,8 @@ def decision() -> DocumentType:
     header(doc, numbered=False)
     title(doc, heading="QUY CHẾ", subject="{{ regulation_subject }}")
     para(doc, "{{ attached_note }}", italic=True, align=CENTER)
-    para(doc, "({{ draft_version_words }})", italic=True, align=CENTER, after=12)
+    # Which text the Chairman signed: the revised draft version (issue 12, item 2).
+    para(doc, "(Nội dung theo {{ draft_version_words }})", italic=True, align=CENTER, after=12)
     tag(doc, "for chapter in chapters")
     tag(doc, "if chapter.title")
     para(doc, "{{ chapter.title }}", bold=True, align=CENTER, before=6, after=6)
