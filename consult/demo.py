@@ -68,6 +68,8 @@ def load_commune(
     ).first()
     if organization is not None:
         register.apply_configured_scheme(session, organization)
+        if organization.superior_until is None and spec.get("superior_until"):
+            organization.superior_until = spec["superior_until"]
         return organization
     organization = Organization(**spec)
     register.apply_configured_scheme(session, organization)

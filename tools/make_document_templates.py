@@ -142,7 +142,9 @@ def two_columns(doc: DocumentType, left_cm: float, right_cm: float) -> tuple[_Ce
 def header(doc: DocumentType, *, numbered: bool = True) -> None:
     """Issuer under its superior, "Số: …" | national name, motto, place and date."""
     left, right = two_columns(doc, 7.2, 9.6)
+    tag(left, "if issuer_superior")  # none once the superior has ceased (districts: 07/2025)
     para(left, "{{ issuer_superior }}", size=12, align=CENTER)
+    tag(left, "endif")
     para(left, "{{ issuer_line_1 }}", bold=True, size=13, align=CENTER)
     para(left, "{{ issuer_line_2 }}", bold=True, size=13, align=CENTER)
     para(left, "————", size=10, align=CENTER)
@@ -199,6 +201,13 @@ def parties(doc: DocumentType) -> None:
     tag(left, "endfor")
 
 
+def grounds(doc: DocumentType) -> None:
+    """Căn cứ: the laws in force on the document's date, from config/grounds.yaml."""
+    tag(doc, "for ground in grounds")
+    body(doc, "Căn cứ {{ ground }};", italic=True)
+    tag(doc, "endfor")
+
+
 def places(doc: DocumentType, listing: str = "posting_places") -> None:
     items(doc, listing, "- {{ item }};")
 
@@ -210,12 +219,11 @@ def plan() -> DocumentType:
     doc = new_document()
     header(doc)
     title(doc)
+    grounds(doc)
     body(
         doc,
-        "Thực hiện Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15 ngày 10 tháng 11 năm 2022 và "
-        "Nghị định số 59/2023/NĐ-CP ngày 14 tháng 8 năm 2023 của Chính phủ quy định chi tiết một "
-        "số điều của Luật; {{ org_name }} xây dựng Kế hoạch tổ chức lấy ý kiến {{ audience }} "
-        "đối với dự thảo {{ title }} như sau:",
+        "{{ org_name }} xây dựng Kế hoạch tổ chức lấy ý kiến {{ audience }} đối với dự thảo "
+        "{{ title }} như sau:",
     )
     section_title(doc, "I. MỤC ĐÍCH, YÊU CẦU")
     body(
@@ -509,8 +517,8 @@ def submission() -> DocumentType:
     )
     body(
         doc,
-        "Dự thảo đã được hoàn thiện trên cơ sở tiếp thu ý kiến. Kính trình Chủ tịch Ủy ban nhân "
-        "dân xem xét, ký Quyết định ban hành {{ title }}.",
+        "Dự thảo trình ký là {{ draft_version_words }}. Kính trình Chủ tịch Ủy ban nhân dân "
+        "xem xét, ký Quyết định ban hành {{ title }}.",
     )
     body(
         doc,
@@ -526,11 +534,8 @@ def decision() -> DocumentType:
     header(doc)
     title(doc)
     para(doc, "{{ issuer_name }}", bold=True, align=CENTER, after=12)
+    grounds(doc)
     for line in (
-        "Căn cứ Luật Tổ chức chính quyền địa phương;",
-        "Căn cứ Luật Thực hiện dân chủ ở cơ sở ngày 10 tháng 11 năm 2022;",
-        "Căn cứ Nghị định số 59/2023/NĐ-CP ngày 14 tháng 8 năm 2023 của Chính phủ quy định chi "
-        "tiết một số điều của Luật Thực hiện dân chủ ở cơ sở;",
         "Căn cứ {{ plan_ref }} và kết quả tổng hợp ý kiến {{ audience }};",
         "Theo đề nghị của công chức Tư pháp - Hộ tịch.",
     ):
@@ -548,7 +553,9 @@ def decision() -> DocumentType:
     # The regulation it issues, with the note that ties it to the decision.
     header(doc, numbered=False)
     title(doc, heading="QUY CHẾ", subject="{{ regulation_subject }}")
-    para(doc, "{{ attached_note }}", italic=True, align=CENTER, after=12)
+    para(doc, "{{ attached_note }}", italic=True, align=CENTER)
+    # Which text the Chairman signed: the revised draft version (issue 12, item 2).
+    para(doc, "(Nội dung theo {{ draft_version_words }})", italic=True, align=CENTER, after=12)
     tag(doc, "for chapter in chapters")
     tag(doc, "if chapter.title")
     para(doc, "{{ chapter.title }}", bold=True, align=CENTER, before=6, after=6)

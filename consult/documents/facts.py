@@ -98,6 +98,11 @@ class Facts:
     synthesis_on: date | None
     people: dict[str, Person] = field(default_factory=dict)
     """Who signs for each party (``committee``, ``legal_officer``, ``front``)."""
+    draft_number: int = 1
+    """The draft version whose articles the documents carry (the latest: 1 as posted, 2 and
+    on as revised after the opinions; frozen once the decision is issued)."""
+    draft_revised_on: date | None = None
+    """The day that version was made (Vietnam date)."""
 
     # --- the draft and who is consulted ---------------------------------------------------
 
@@ -251,7 +256,8 @@ def gather(
         if kind is not None and kind.key not in registered:
             registered[kind.key] = document
     postings = consultations.postings(session, consultation.id)
-    articles = consultations.articles(session, consultation.id)
+    draft = consultations.latest_draft(session, consultation.id)
+    articles = consultations.articles(session, consultation.id, draft)
     return Facts(
         organization=organization,
         consultation=consultation,
@@ -263,6 +269,8 @@ def gather(
         figures=figures if figures is not None else report_figures(session, consultation),
         synthesis_on=_synthesis_day(session, consultation.id),
         people=people(session, organization),
+        draft_number=draft.number if draft else 1,
+        draft_revised_on=local_date(draft.created_at) if draft else None,
     )
 
 

@@ -14,7 +14,7 @@ from docxtpl import DocxTemplate
 
 from consult.calendar import dmy
 from consult.config import ROOT
-from consult.documents import layout
+from consult.documents import grounds, layout, pages
 from consult.documents.facts import Facts
 from consult.documents.kinds import Kind
 from consult.models import Document, Organization
@@ -75,11 +75,14 @@ def organization_body(org: Organization) -> str:
     return name or org.name
 
 
-def addressees(org: Organization, key: str) -> list[str]:
+def addressees(org: Organization, key: str, on: date) -> list[str]:
+    """Nơi nhận of a document of ``key`` dated ``on``: no copy to a superior that has ceased
+    (a commune's district after 01/07/2025)."""
+    superior = org.superior_on(on)
     return [
-        line.format(short=org.short_name, superior=org.superior_name)
+        line.format(short=org.short_name, superior=superior)
         for line in RECIPIENTS.get(key, ())
-        if org.superior_name or "{superior}" not in line
+        if superior or "{superior}" not in line
     ]
 
 
@@ -111,8 +114,9 @@ def context(facts: Facts, kind: Kind, today: date) -> dict[str, Any]:
     """Every value a document template may print, as text or lists of text."""
     org, consultation = facts.organization, facts.consultation
     document = facts.document(kind.key)
-    issuer = layout.issuer(org.name, org.superior_name, org.short_name)
     day = document_day(facts, kind, document)
+    on = day or today  # the day it speaks for: its date, or today for a draft not dated yet
+    issuer = layout.issuer(org.name, org.superior_on(on), org.short_name)
     signer, drafter, reviewer = (
         facts.person("committee"),
         facts.person("legal_officer"),
@@ -134,7 +138,7 @@ def context(facts: Facts, kind: Kind, today: date) -> dict[str, Any]:
             position=layout.vn_upper(drafter.position),
             name=drafter.name,
         )
-    recipients = layout.Recipients(addressees(org, kind.key), DRAFTING_UNIT)
+    recipients = layout.Recipients(addressees(org, kind.key, on), DRAFTING_UNIT)
     decision = facts.document("decision")
     title = consultation.title
     regulation_subject = title
@@ -167,7 +171,8 @@ def context(facts: Facts, kind: Kind, today: date) -> dict[str, Any]:
         "org_short": org.short_name,
         "org_short_upper": layout.vn_upper(org.short_name),
         "body_name": body_name(facts),
-        "superior_name": org.superior_name,
+        "superior_name": org.superior_on(on),
+        "grounds": grounds.cited(org.code, kind.key, on),
         "title": title,
         "summary": consultation.summary,
         "audience": facts.audience,
@@ -207,6 +212,8 @@ def context(facts: Facts, kind: Kind, today: date) -> dict[str, Any]:
         "report_ref": reference("Báo cáo", facts.document("synthesis_report"), facts),
         "decision_ref": reference("Quyết định", decision, facts),
         "attached_note": _attached_note(facts, decision),
+        "draft_version": facts.draft_number,
+        "draft_version_words": _draft_version_words(facts),
         "published_on": dmy(facts.published_on),
         "publication_places": facts.publication_places,
     }
@@ -222,6 +229,17 @@ def _attached_note(facts: Facts, decision: Document | None) -> str:
     return (
         f"(Kèm theo Quyết định số {decision.symbol} {layout.vn_date_words(decision.issued_on)} "
         f"của {facts.organization.name})"
+    )
+
+
+def _draft_version_words(facts: Facts) -> str:
+    """Which text the decision carries: "dự thảo lần 2, hoàn thiện ngày 25/03/2024 trên cơ sở
+    tiếp thu ý kiến", or the posted draft unchanged."""
+    if facts.draft_number <= 1 or facts.draft_revised_on is None:
+        return "dự thảo lần 1, đã niêm yết lấy ý kiến, không sửa đổi"
+    return (
+        f"dự thảo lần {facts.draft_number}, hoàn thiện ngày {dmy(facts.draft_revised_on)} "
+        "trên cơ sở tiếp thu ý kiến"
     )
 
 
@@ -257,5 +275,8 @@ def render_docx(facts: Facts, kind: Kind, today: date) -> Generated:
     document = facts.document(kind.key)
     assert facts.consultation.id is not None
     return Generated(
-        kind, document, filename(kind, document, facts.consultation.id), buffer.getvalue()
+        kind,
+        document,
+        filename(kind, document, facts.consultation.id),
+        pages.numbered(buffer.getvalue()),
     )

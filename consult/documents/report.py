@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import jinja2
@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from consult.calendar import dmy
 from consult.documents import facts as facts_module
-from consult.documents import layout
+from consult.documents import layout, pages
 from consult.documents.facts import Facts
 from consult.documents.render import TEMPLATES_DIR, addressees, organization_body
 from consult.models import Consultation, Document, Organization, PostingRecord
@@ -187,13 +187,16 @@ def blocks(text: str) -> list[Block]:
 def docx(session: Session, organization: Organization, period: Period, text: str) -> bytes:
     people = facts_module.people(session, organization)
     signer = people.get("committee", facts_module.Person("", "Chủ tịch"))
-    issuer = layout.issuer(organization.name, organization.superior_name, organization.short_name)
+    written = period.end + timedelta(days=1)  # the earliest day the report can be dated
+    issuer = layout.issuer(
+        organization.name, organization.superior_on(written), organization.short_name
+    )
     signing = layout.signing_block(
         signer.position or "Chủ tịch",
         signer.name,
         on_behalf_of=organization_body(organization),
     )
-    recipients = layout.Recipients(addressees(organization, "periodic_report"))
+    recipients = layout.Recipients(addressees(organization, "periodic_report", written))
     data = {
         "national_name": layout.NATIONAL_NAME,
         "motto": layout.MOTTO,
@@ -215,4 +218,4 @@ def docx(session: Session, organization: Organization, period: Period, text: str
     template.render(data, autoescape=True)
     buffer = io.BytesIO()
     template.save(buffer)
-    return buffer.getvalue()
+    return pages.numbered(buffer.getvalue())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Field, SQLModel
 
 
@@ -17,8 +19,18 @@ class Organization(SQLModel, table=True):
     """Place in the date line of documents: "Đông Sơn, ngày 05 tháng 02 năm 2024"."""
     superior_name: str = Field(default="", max_length=200)
     """The superior body shown above the issuer; may be historical (a former district)."""
+    superior_until: date | None = None
+    """The day the superior body ceased (districts: 01/07/2025): a document dated on or after
+    it prints no superior line and sends it no copy. None while the superior still exists."""
     register_scheme: str = Field(default="single", max_length=20)
     """``single``: one counter for all administrative documents; ``per_type``: one per type."""
+
+    def superior_on(self, day: date) -> str:
+        """The superior body on ``day``: empty once it has ceased (a commune's district after
+        01/07/2025), so documents of that day name the committee alone."""
+        if self.superior_until is not None and day >= self.superior_until:
+            return ""
+        return self.superior_name
 
 
 class Locality(SQLModel, table=True):

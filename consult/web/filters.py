@@ -69,6 +69,11 @@ def organization() -> Organization | None:
     return found
 
 
+def superior_today(org: Organization) -> str:
+    """The organization's superior body today: none once it has ceased (a former district)."""
+    return org.superior_on(calendar.local_date(scope.now()))
+
+
 def switch_language_url(lang: str) -> str:
     target = request.full_path if request.query_string else request.path
     return url_for("public.set_language", lang=lang, next=target)
@@ -93,6 +98,7 @@ def init_app(app: Flask) -> None:
         publicity=publicity,
         current_language=current_language,
         header_organization=organization,
+        superior_today=superior_today,
         switch_language_url=switch_language_url,
         now=scope.now,
     )
