@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0012_session_versions'
-down_revision: str | None = '0010'
+down_revision: str | None = '0011_document_grounds'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
