@@ -227,6 +227,82 @@ def user_add(
     click.echo(f"created {username} ({', '.join(roles)}) in {organization.code}")
 
 
+def _ask(value: str | None, flag: str, question: str, *, secret: bool = False) -> str:
+    """A flag's value, or the answer to ``question`` in a terminal; without one, an error
+    naming the flag."""
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise click.UsageError(f"{flag} is missing (no terminal to ask in)")
+    answer: str = click.prompt(question, hide_input=secret, confirmation_prompt=secret)
+    return answer
+
+
+@main.command()
+@click.option("--org-code", default=None, help="Code in document symbols: UBND in 156/QĐ-UBND.")
+@click.option("--org-name", default=None, help="Full name: Ủy ban nhân dân xã Đông Sơn.")
+@click.option("--place", default=None, help="Place name of the date line: Đông Sơn.")
+@click.option("--short-name", default="", help="Name without the committee: xã Đông Sơn.")
+@click.option("--superior", default="", help="Superior body line (empty since 01/07/2025).")
+@click.option("--admin", "admin_username", default=None, help="The first administrator.")
+@click.option("--admin-name", default="", help="The administrator's full name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def setup(
+    org_code: str | None,
+    org_name: str | None,
+    place: str | None,
+    short_name: str,
+    superior: str,
+    admin_username: str | None,
+    admin_name: str,
+    password_stdin: bool,
+) -> None:
+    """First set-up of a real organization, without the demo: it and its first administrator
+    (asks in a terminal for what is missing; safe to run again)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from consult.db import write_session
+    from consult.errors import ConsultError
+    from consult.migrate import upgrade
+    from consult.services import organizations
+
+    code = _ask(org_code, "--org-code", "Mã cơ quan trong số ký hiệu (UBND)")
+    name = _ask(org_name, "--org-name", "Tên cơ quan (Ủy ban nhân dân xã …)")
+    where = _ask(place, "--place", "Địa danh ghi ở ngày tháng (Đông Sơn)")
+    username = _ask(admin_username, "--admin", "Tên đăng nhập của quản trị viên")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = _ask(None, "--password-stdin", "Mật khẩu (password)", secret=True)
+    try:
+        upgrade(load_settings())
+        with _runtime() as rt, write_session(rt.db) as session:
+            done = organizations.set_up(
+                session,
+                code=code,
+                name=name,
+                place=where,
+                admin_username=username,
+                password=password,
+                now=rt.now(),
+                short_name=short_name,
+                superior=superior,
+                admin_full_name=admin_name,
+            )
+            organization, administrator = done.organization.code, done.administrator.username
+    except ConsultError as exc:
+        for field, message in exc.fields.items():
+            click.echo(f"--{field.replace('_', '-')}: {message}", err=True)
+        raise click.ClickException(exc.message) from exc
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"the database is unavailable: {exc.__class__.__name__}") from exc
+    click.echo(
+        f"{'created' if done.created_organization else 'kept'} organization {organization}; "
+        f"{'created' if done.created_administrator else 'kept'} administrator {administrator}"
+    )
+    click.echo("next: consult serve, then log in at /login and open /staff/admin")
+
+
 @main.group()
 def audit() -> None:
     """The audit log."""

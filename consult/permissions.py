@@ -128,6 +128,16 @@ def holds_any(actor: Actor, organization_id: int, roles: Iterable[str]) -> bool:
     return bool(actor.roles_in(organization_id) & set(roles))
 
 
+def grants(roles: Iterable[str], capability: Can) -> bool:
+    """Whether holding ``roles`` gives the capability."""
+    return bool(TABLE[capability] & set(roles))
+
+
+def roles_for(capability: Can) -> list[str]:
+    """The roles that give the capability (the administrator's, for ``consult setup``)."""
+    return sorted(TABLE[capability])
+
+
 def allows(actor: Actor, capability: Can, organization_id: int) -> bool:
     return holds_any(actor, organization_id, TABLE[capability])
 

@@ -19,6 +19,11 @@ class Organization(SQLModel, table=True):
     """The superior body shown above the issuer; may be historical (a former district)."""
     register_scheme: str = Field(default="single", max_length=20)
     """``single``: one counter for all administrative documents; ``per_type``: one per type."""
+    parent_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
+    """The province above a commune (organizations form a tree); ``None`` at the top."""
+    address: str = Field(default="", max_length=300)
+    portal_url: str = Field(default="", max_length=300)
+    """The commune's e-portal (cổng thông tin điện tử), where one exists."""
 
 
 class Locality(SQLModel, table=True):
@@ -38,4 +43,6 @@ class PostingPlace(SQLModel, table=True):
     name: str = Field(max_length=200)
     kind: str = Field(default="office", max_length=20)
     """``office``, ``village`` (nhà văn hóa thôn) or ``portal`` (cổng thông tin điện tử)."""
+    locality_id: int | None = Field(default=None, foreign_key="locality.id")
+    """The village whose cultural house or community point this is, if any."""
     position: int = 0
