@@ -295,7 +295,9 @@ def setup(
             click.echo(f"--{field.replace('_', '-')}: {message}", err=True)
         raise click.ClickException(exc.message) from exc
     except SQLAlchemyError as exc:
-        raise click.ClickException(f"the database is unavailable: {exc.__class__.__name__}") from exc
+        raise click.ClickException(
+            f"the database is unavailable: {exc.__class__.__name__}"
+        ) from exc
     click.echo(
         f"{'created' if done.created_organization else 'kept'} organization {organization}; "
         f"{'created' if done.created_administrator else 'kept'} administrator {administrator}"

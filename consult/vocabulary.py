@@ -150,6 +150,11 @@ AUDIT_ACTION = Vocabulary(
     Term("register_document", N_("Document entered in the register"), "Vào sổ văn bản"),
     Term("upload_signed_copy", N_("Signed copy uploaded"), "Tải lên bản đã ký"),
     Term("user_add", N_("Account created"), "Tạo tài khoản"),
+    Term("user_change", N_("Account changed"), "Thay đổi tài khoản"),
+    Term("village_add", N_("Village added"), "Thêm thôn, tổ dân phố"),
+    Term("posting_place_add", N_("Posting place added"), "Thêm địa điểm niêm yết"),
+    Term("setup", N_("Organization set up"), "Thiết lập cơ quan"),
+    Term("announce_holidays", N_("Holidays entered"), "Nhập lịch nghỉ lễ"),
 )
 
 

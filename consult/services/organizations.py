@@ -65,7 +65,7 @@ class SetUp:
 
 
 def short_name_of(name: str) -> str:
-    """"xã Đông Sơn" from "Ủy ban nhân dân xã Đông Sơn"; the name itself otherwise."""
+    """ "xã Đông Sơn" from "Ủy ban nhân dân xã Đông Sơn"; the name itself otherwise."""
     lowered = name.strip().lower()
     for prefix in COMMITTEE_PREFIXES:
         if lowered.startswith(prefix):

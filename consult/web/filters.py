@@ -6,7 +6,7 @@ written dd/mm/yyyy in both languages, as in official documents.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, g, request, url_for
@@ -69,6 +69,11 @@ def organization() -> Organization | None:
     return found
 
 
+def iso_dmy(value: str) -> str:
+    """dd/mm/yyyy of a YYYY-MM-DD string (a year's days as stored)."""
+    return calendar.dmy(date.fromisoformat(value))
+
+
 def switch_language_url(lang: str) -> str:
     target = request.full_path if request.query_string else request.path
     return url_for("public.set_language", lang=lang, next=target)
@@ -78,6 +83,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         vn_date=calendar.dmy,
         vn_datetime=calendar.hm_dmy,
+        vn_iso=iso_dmy,
         deadline=deadline,
         days_left=days_left,
         nl2br=nl2br,

@@ -32,6 +32,7 @@ def dashboard() -> str:
         groups=groups,
         counts=counts,
         can_draft=bool(permissions.organizations_where(actor, Can.START_CONSULTATION)),
+        can_administer=bool(permissions.organizations_where(actor, Can.ADMINISTER)),
         actor=actor,
     )
 
