@@ -246,6 +246,7 @@ def _ask(value: str | None, flag: str, question: str, *, secret: bool = False) -
 @click.option("--superior", default="", help="Superior body line (empty since 01/07/2025).")
 @click.option("--admin", "admin_username", default=None, help="The first administrator.")
 @click.option("--admin-name", default="", help="The administrator's full name.")
+@click.option("--province", is_flag=True, help="A province, over communes created later.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def setup(
     org_code: str | None,
@@ -255,6 +256,7 @@ def setup(
     superior: str,
     admin_username: str | None,
     admin_name: str,
+    province: bool,
     password_stdin: bool,
 ) -> None:
     """First set-up of a real organization, without the demo: it and its first administrator
@@ -288,6 +290,7 @@ def setup(
                 short_name=short_name,
                 superior=superior,
                 admin_full_name=admin_name,
+                kind="province" if province else "commune",
             )
             organization, administrator = done.organization.code, done.administrator.username
     except ConsultError as exc:

@@ -97,3 +97,23 @@ class HolidayYearOut(Schema):
     days_off = fields.List(fields.Nested(DayOut))
     working_days = fields.List(fields.Nested(DayOut))
     provisional_periods = fields.List(fields.Nested(PeriodOut))
+
+
+class OrganizationIn(In):
+    code = fields.String(required=True, metadata={"example": "TANLAP"})
+    name = fields.String(required=True, metadata={"example": "Ủy ban nhân dân xã Tân Lập"})
+    place = fields.String(required=True, metadata={"example": "Tân Lập"})
+    admin = fields.String(required=True, metadata={"description": "the first administrator"})
+    password = fields.String(required=True, load_only=True)
+
+
+class OrganizationOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    short_name = fields.String()
+    place_name = fields.String()
+    administrators = fields.List(fields.String())
+
+
+class OrganizationListOut(Schema):
+    items = fields.List(fields.Nested(OrganizationOut))

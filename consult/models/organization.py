@@ -19,6 +19,9 @@ class Organization(SQLModel, table=True):
     """The superior body shown above the issuer; may be historical (a former district)."""
     register_scheme: str = Field(default="single", max_length=20)
     """``single``: one counter for all administrative documents; ``per_type``: one per type."""
+    kind: str = Field(default="commune", max_length=20)
+    """``commune`` (xã, phường, đặc khu; an agency too) or ``province`` (tỉnh), which oversees
+    the communes under it."""
     parent_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
     """The province above a commune (organizations form a tree); ``None`` at the top."""
     address: str = Field(default="", max_length=300)

@@ -85,6 +85,8 @@ def set_up(
     short_name: str = "",
     superior: str = "",
     admin_full_name: str = "",
+    parent: Organization | None = None,
+    kind: str = "commune",
 ) -> SetUp:
     """Create the organization and its first administrator, no demo data.
 
@@ -120,6 +122,8 @@ def set_up(
             short_name=(short_name.strip() or short_name_of(name))[:100],
             place_name=place,
             superior_name=superior.strip(),
+            parent_id=parent.id if parent else None,
+            kind=kind,
         )
         session.add(organization)
         session.flush()

@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         filters,
         notices,
         portal,
+        province,
         public,
         register,
         report,

@@ -17,6 +17,7 @@ from consult import calendar, permissions, scope, vocabulary
 from consult.documents.facts import group_numbers
 from consult.i18n import _, current_language
 from consult.models import Organization, Window
+from consult.permissions import Can
 from consult.services import calendar_updates
 
 
@@ -62,9 +63,15 @@ audit_label = vocabulary.audit_label
 
 
 def organization() -> Organization | None:
-    """The organization shown in the header: the only one, or the staff member's first."""
+    """The organization shown in the header: the staff member's, else the only one."""
     if "header_org" not in g:
-        g.header_org = scope.db().exec(select(Organization).order_by(col(Organization.id))).first()
+        session = scope.db()
+        mine = permissions.organizations_where(scope.current_actor(), Can.READ_STAFF_FILE)
+        if mine:
+            g.header_org = session.get(Organization, mine[0])
+        else:  # the public pages: the installation's commune, none when there are several
+            only = list(session.exec(select(Organization).order_by(col(Organization.id)).limit(2)))
+            g.header_org = only[0] if len(only) == 1 else None
     found: Organization | None = g.header_org
     return found
 

@@ -20,6 +20,12 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table('organization') as batch:
+        batch.add_column(
+            sa.Column(
+                'kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False,
+                server_default='commune',
+            )
+        )
         batch.add_column(sa.Column('parent_id', sa.Integer(), nullable=True))
         batch.add_column(
             sa.Column(
@@ -54,3 +60,4 @@ def downgrade() -> None:
         batch.drop_column('portal_url')
         batch.drop_column('address')
         batch.drop_column('parent_id')
+        batch.drop_column('kind')
