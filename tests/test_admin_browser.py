@@ -152,6 +152,9 @@ def test_a_new_commune_is_set_up_in_the_browser_and_starts_a_consultation(
     checked(page, "holidays")
     page.get_by_role("link", name="Định nghĩa quy trình").first.click()
     checked(page, "workflows")
+    page.locator("#definitions a[href$='/qcdc-ubnd-xa']").click()
+    expect(page.locator("#workflow-diagram svg")).to_be_visible()
+    checked(page, "workflow")
     page.get_by_role("button", name="Đăng xuất").click()
 
     # The drafter starts a consultation: its posting places are those entered.

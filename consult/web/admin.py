@@ -43,19 +43,19 @@ def require_administrator() -> Any:
     return None
 
 
-def _org() -> Organization:
+def administered() -> Organization:
     organization: Organization = g.admin_org
     return organization
 
 
 @bp.route("/")
 def index() -> str:
-    return render_template("admin/index.html", organization=_org())
+    return render_template("admin/index.html", organization=administered())
 
 
 @bp.route("/users", methods=["GET", "POST"])
 def users() -> Any:
-    actor, organization = scope.current_actor(), _org()
+    actor, organization = scope.current_actor(), administered()
     form = UserForm()
     form.roles.choices = role_choices()
     status = 200
@@ -91,7 +91,7 @@ def users() -> Any:
 
 @bp.route("/users/<username>", methods=["GET", "POST"])
 def user(username: str) -> Any:
-    actor, organization = scope.current_actor(), _org()
+    actor, organization = scope.current_actor(), administered()
     found = administration.member(scope.db(), actor, organization, username)
     form = UserChangeForm(data={"roles": list(found.roles), "active": found.active})
     form.roles.choices = role_choices()
@@ -120,7 +120,7 @@ def user(username: str) -> Any:
 
 
 def _places_page(village_form: VillageForm, place_form: PostingPlaceForm, status: int) -> Any:
-    session, organization = scope.db(), _org()
+    session, organization = scope.db(), administered()
     villages = administration.villages(session, organization)
     place_form.village.choices = [("", _("— none —")), *[(v.name, v.name) for v in villages]]
     places = [
@@ -142,7 +142,7 @@ def villages() -> Any:
     if request.method == "POST":
         if not form.validate_on_submit():
             return _places_page(form, PostingPlaceForm(prefix="place", formdata=None), 422)
-        actor, organization, name = scope.current_actor(), _org(), form.name.data or ""
+        actor, organization, name = scope.current_actor(), administered(), form.name.data or ""
         done = perform(
             lambda s: administration.add_village(s, actor, organization, name, scope.now()).name,
             form=form,
@@ -159,7 +159,7 @@ def posting_places() -> Any:
     form = PostingPlaceForm(prefix="place")
     if not form.validate_on_submit():
         return _places_page(VillageForm(prefix="village", formdata=None), form, 422)
-    actor, organization = scope.current_actor(), _org()
+    actor, organization = scope.current_actor(), administered()
     name, village = form.place.data or "", form.village.data or None
     done = perform(
         lambda s: (
