@@ -116,3 +116,10 @@ def test_setup_on_an_unavailable_database_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, SETUP, env=env, input="matkhau-rat-dai\n")
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "unavailable" in result.output
+
+
+def test_a_server_with_no_organization_says_what_to_run(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/")
+    assert page.status_code == 503
+    html = page.get_data(as_text=True)
+    assert "consult setup --org-code" in html and "consult init-db" in html

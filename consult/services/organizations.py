@@ -36,6 +36,11 @@ def for_staff(session: Session, actor: Actor, code: str | None = None) -> Organi
     raise Forbidden(_("Your role does not give access to this register."))
 
 
+def any_exists(session: Session) -> bool:
+    """Whether an organization was set up (``consult setup`` or ``consult demo``)."""
+    return session.exec(select(Organization.id).limit(1)).first() is not None
+
+
 def by_code(session: Session, code: str | None) -> Organization:
     """The organization with ``code``; with no code, the only organization there is."""
     if code:
