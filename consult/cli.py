@@ -228,8 +228,7 @@ def user_add(
 
 
 def _ask(value: str | None, flag: str, question: str, *, secret: bool = False) -> str:
-    """A flag's value, or the answer to ``question`` in a terminal; without one, an error
-    naming the flag."""
+    """A flag's value, else asked in a terminal; with none, an error naming the flag."""
     if value is not None:
         return value
     if not sys.stdin.isatty():
@@ -259,8 +258,7 @@ def setup(
     province: bool,
     password_stdin: bool,
 ) -> None:
-    """First set-up of a real organization, without the demo: it and its first administrator
-    (asks in a terminal for what is missing; safe to run again)."""
+    """First set-up without the demo: the organization and its first administrator."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from consult.db import write_session
@@ -272,10 +270,8 @@ def setup(
     name = _ask(org_name, "--org-name", "Tên cơ quan (Ủy ban nhân dân xã …)")
     where = _ask(place, "--place", "Địa danh ghi ở ngày tháng (Đông Sơn)")
     username = _ask(admin_username, "--admin", "Tên đăng nhập của quản trị viên")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = _ask(None, "--password-stdin", "Mật khẩu (password)", secret=True)
+    secret = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    password = _ask(secret, "--password-stdin", "Mật khẩu (password)", secret=True)
     try:
         upgrade(load_settings())
         with _runtime() as rt, write_session(rt.db) as session:
@@ -301,11 +297,11 @@ def setup(
         raise click.ClickException(
             f"the database is unavailable: {exc.__class__.__name__}"
         ) from exc
+    made = {True: "created", False: "kept"}  # safe to run again
     click.echo(
-        f"{'created' if done.created_organization else 'kept'} organization {organization}; "
-        f"{'created' if done.created_administrator else 'kept'} administrator {administrator}"
+        f"{made[done.created_organization]} organization {organization}; "
+        f"{made[done.created_administrator]} administrator {administrator}; next: /staff/admin"
     )
-    click.echo("next: consult serve, then log in at /login and open /staff/admin")
 
 
 @main.group()
