@@ -229,6 +229,83 @@ def user_add(
     click.echo(f"created {username} ({', '.join(roles)}) in {organization.code}")
 
 
+def _ask(value: str | None, flag: str, question: str, *, secret: bool = False) -> str:
+    """A flag's value, else asked in a terminal; with none, an error naming the flag."""
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise click.UsageError(f"{flag} is missing (no terminal to ask in)")
+    answer: str = click.prompt(question, hide_input=secret, confirmation_prompt=secret)
+    return answer
+
+
+@main.command()
+@click.option("--org-code", default=None, help="Code in document symbols: UBND in 156/QĐ-UBND.")
+@click.option("--org-name", default=None, help="Full name: Ủy ban nhân dân xã Đông Sơn.")
+@click.option("--place", default=None, help="Place name of the date line: Đông Sơn.")
+@click.option("--short-name", default="", help="Name without the committee: xã Đông Sơn.")
+@click.option("--superior", default="", help="Superior body line (empty since 01/07/2025).")
+@click.option("--admin", "admin_username", default=None, help="The first administrator.")
+@click.option("--admin-name", default="", help="The administrator's full name.")
+@click.option("--province", is_flag=True, help="A province, over communes created later.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def setup(
+    org_code: str | None,
+    org_name: str | None,
+    place: str | None,
+    short_name: str,
+    superior: str,
+    admin_username: str | None,
+    admin_name: str,
+    province: bool,
+    password_stdin: bool,
+) -> None:
+    """First set-up without the demo: the organization and its first administrator."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from consult.db import write_session
+    from consult.errors import ConsultError
+    from consult.migrate import upgrade
+    from consult.services import organizations
+
+    code = _ask(org_code, "--org-code", "Mã cơ quan trong số ký hiệu (UBND)")
+    name = _ask(org_name, "--org-name", "Tên cơ quan (Ủy ban nhân dân xã …)")
+    where = _ask(place, "--place", "Địa danh ghi ở ngày tháng (Đông Sơn)")
+    username = _ask(admin_username, "--admin", "Tên đăng nhập của quản trị viên")
+    secret = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    password = _ask(secret, "--password-stdin", "Mật khẩu (password)", secret=True)
+    try:
+        upgrade(load_settings())
+        with _runtime() as rt, write_session(rt.db) as session:
+            done = organizations.set_up(
+                session,
+                code=code,
+                name=name,
+                place=where,
+                admin_username=username,
+                password=password,
+                now=rt.now(),
+                short_name=short_name,
+                superior=superior,
+                admin_full_name=admin_name,
+                kind="province" if province else "commune",
+            )
+            organization, administrator = done.organization.code, done.administrator.username
+    except ConsultError as exc:
+        for field, message in exc.fields.items():
+            click.echo(f"--{field.replace('_', '-')}: {message}", err=True)
+        raise click.ClickException(exc.message) from exc
+    except SQLAlchemyError as exc:
+        raise click.ClickException(
+            f"the database is unavailable: {exc.__class__.__name__}"
+        ) from exc
+    made = {True: "created", False: "kept"}  # safe to run again
+    click.echo(
+        f"{made[done.created_organization]} organization {organization}; "
+        f"{made[done.created_administrator]} administrator {administrator}; next: /staff/admin"
+    )
+
+
 @main.group()
 def audit() -> None:
     """The audit log."""

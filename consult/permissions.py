@@ -61,6 +61,9 @@ class Can(StrEnum):
     KEEP_REGISTER = "keep_register"
     """Number documents, enter paper ones, upload signed copies (văn thư)."""
     ADMINISTER = "administer"
+    """An organization's accounts, villages, posting places, holidays, definitions."""
+    OVERSEE_COMMUNES = "oversee_communes"
+    """Held in a province: the communes under it, read-only, and creating new ones."""
 
 
 TABLE: dict[Can, frozenset[str]] = {
@@ -73,6 +76,7 @@ TABLE: dict[Can, frozenset[str]] = {
     Can.REVIEW_OPINIONS: frozenset({REVIEWER}),
     Can.KEEP_REGISTER: frozenset({CLERK}),
     Can.ADMINISTER: frozenset({ADMIN}),
+    Can.OVERSEE_COMMUNES: frozenset({ADMIN}),
 }
 
 REFUSALS: dict[Can, Any] = {
@@ -91,6 +95,7 @@ REFUSALS: dict[Can, Any] = {
         "Only the records office (văn thư) can number documents and keep the register."
     ),
     Can.ADMINISTER: lazy("Only an administrator can do this."),
+    Can.OVERSEE_COMMUNES: lazy("Only a province administrator can do this."),
 }
 """What a refused user is told, once per capability."""
 
@@ -128,6 +133,16 @@ def holds_any(actor: Actor, organization_id: int, roles: Iterable[str]) -> bool:
     return bool(actor.roles_in(organization_id) & set(roles))
 
 
+def grants(roles: Iterable[str], capability: Can) -> bool:
+    """Whether holding ``roles`` gives the capability."""
+    return bool(TABLE[capability] & set(roles))
+
+
+def roles_for(capability: Can) -> list[str]:
+    """The roles that give the capability (the administrator's, for ``consult setup``)."""
+    return sorted(TABLE[capability])
+
+
 def allows(actor: Actor, capability: Can, organization_id: int) -> bool:
     return holds_any(actor, organization_id, TABLE[capability])
 
@@ -141,6 +156,13 @@ def require(actor: Actor, capability: Can, organization_id: int) -> None:
     """Go on, or :class:`~consult.errors.Forbidden` with the capability's message."""
     if not allows(actor, capability, organization_id):
         raise Forbidden(str(REFUSALS[capability]))
+
+
+def require_staff_of(actor: Actor, organization_id: int) -> None:
+    """Go on for the scheduler and the organization's own staff; anyone else is refused before
+    any state of the organization's work is told (another commune's staff, a citizen)."""
+    if not actor.is_system:
+        require(actor, Can.READ_STAFF_FILE, organization_id)
 
 
 def require_on(actor: Actor, capability: Can, subject: _OwnedByOrganization) -> None:

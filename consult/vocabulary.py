@@ -152,6 +152,11 @@ AUDIT_ACTION = Vocabulary(
     Term("user_add", N_("Account created"), "Tạo tài khoản"),
     Term("user_deactivate", N_("Account deactivated"), "Khóa tài khoản"),
     Term("password_change", N_("Password changed"), "Đổi mật khẩu"),
+    Term("user_change", N_("Account changed"), "Thay đổi tài khoản"),
+    Term("village_add", N_("Village added"), "Thêm thôn, tổ dân phố"),
+    Term("posting_place_add", N_("Posting place added"), "Thêm địa điểm niêm yết"),
+    Term("setup", N_("Organization set up"), "Thiết lập cơ quan"),
+    Term("announce_holidays", N_("Holidays entered"), "Nhập lịch nghỉ lễ"),
 )
 
 

@@ -45,7 +45,7 @@ class Api(flask_smorest.Api):
 
 def init_app(app: Flask) -> None:
     # Importing the view modules registers their routes on the blueprint.
-    from consult.api import auth, comments, health, register, routes  # noqa: F401
+    from consult.api import admin, auth, comments, health, province, register, routes  # noqa: F401
     from consult.api.base import bp
     from consult.extensions import csrf
 

@@ -24,6 +24,14 @@ class Organization(SQLModel, table=True):
     it prints no superior line and sends it no copy. None while the superior still exists."""
     register_scheme: str = Field(default="single", max_length=20)
     """``single``: one counter for all administrative documents; ``per_type``: one per type."""
+    kind: str = Field(default="commune", max_length=20)
+    """``commune`` (xã, phường, đặc khu; an agency too) or ``province`` (tỉnh), which oversees
+    the communes under it."""
+    parent_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
+    """The province above a commune (organizations form a tree); ``None`` at the top."""
+    address: str = Field(default="", max_length=300)
+    portal_url: str = Field(default="", max_length=300)
+    """The commune's e-portal (cổng thông tin điện tử), where one exists."""
 
     def superior_on(self, day: date) -> str:
         """The superior body on ``day``: empty once it has ceased (a commune's district after
@@ -50,4 +58,6 @@ class PostingPlace(SQLModel, table=True):
     name: str = Field(max_length=200)
     kind: str = Field(default="office", max_length=20)
     """``office``, ``village`` (nhà văn hóa thôn) or ``portal`` (cổng thông tin điện tử)."""
+    locality_id: int | None = Field(default=None, foreign_key="locality.id")
+    """The village whose cultural house or community point this is, if any."""
     position: int = 0

@@ -15,6 +15,8 @@ from consult import scope
 
 def init_app(app: Flask) -> None:
     from consult.web import (  # noqa: F401  (modules whose routes join a blueprint)
+        admin,
+        admin_workflows,
         auth,
         documents,
         entry,
@@ -22,6 +24,7 @@ def init_app(app: Flask) -> None:
         headers,
         notices,
         portal,
+        province,
         public,
         register,
         report,
@@ -37,5 +40,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(staff.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(register.bp)
+    app.register_blueprint(admin.bp)
     documents.init_app(app)
     report.init_app(app)

@@ -6,7 +6,7 @@ written dd/mm/yyyy in both languages, as in official documents.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, g, request, url_for
@@ -17,6 +17,7 @@ from consult import calendar, permissions, scope, vocabulary
 from consult.documents.facts import group_numbers
 from consult.i18n import _, current_language
 from consult.models import Organization, Window
+from consult.permissions import Can
 from consult.services import calendar_updates
 
 
@@ -62,9 +63,15 @@ audit_label = vocabulary.audit_label
 
 
 def organization() -> Organization | None:
-    """The organization shown in the header: the only one, or the staff member's first."""
+    """The organization shown in the header: the staff member's, else the only one."""
     if "header_org" not in g:
-        g.header_org = scope.db().exec(select(Organization).order_by(col(Organization.id))).first()
+        session = scope.db()
+        mine = permissions.organizations_where(scope.current_actor(), Can.READ_STAFF_FILE)
+        if mine:
+            g.header_org = session.get(Organization, mine[0])
+        else:  # the public pages: the installation's commune, none when there are several
+            only = list(session.exec(select(Organization).order_by(col(Organization.id)).limit(2)))
+            g.header_org = only[0] if len(only) == 1 else None
     found: Organization | None = g.header_org
     return found
 
@@ -72,6 +79,11 @@ def organization() -> Organization | None:
 def superior_today(org: Organization) -> str:
     """The organization's superior body today: none once it has ceased (a former district)."""
     return org.superior_on(calendar.local_date(scope.now()))
+
+
+def iso_dmy(value: str) -> str:
+    """dd/mm/yyyy of a YYYY-MM-DD string (a year's days as stored)."""
+    return calendar.dmy(date.fromisoformat(value))
 
 
 def switch_language_url(lang: str) -> str:
@@ -83,6 +95,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         vn_date=calendar.dmy,
         vn_datetime=calendar.hm_dmy,
+        vn_iso=iso_dmy,
         deadline=deadline,
         days_left=days_left,
         nl2br=nl2br,

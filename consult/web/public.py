@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 from consult import scope
 from consult.calendar import local_date
 from consult.models import AuditEvent, Comment, Consultation, Document, Window
-from consult.services import consultations, intake, opinions
+from consult.services import consultations, intake, opinions, organizations
 from consult.web.auth import safe_next
 
 bp = Blueprint("public", __name__)
@@ -81,8 +81,10 @@ def window_extensions(consultation: Consultation) -> list[dict[str, Any]]:
 
 
 @bp.route("/")
-def index() -> str:
+def index() -> Any:
     session, now = scope.db(), scope.now()
+    if not organizations.any_exists(session):
+        return render_template("public/not_set_up.html"), 503
     open_now: list[tuple[Consultation, Window]] = []
     others: list[tuple[Consultation, Window | None]] = []
     for consultation in consultations.listing(session, public_only=True):

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from consult import permissions, scope
 from consult.permissions import Can
-from consult.services import consultations, notifications, overview
+from consult.services import consultations, notifications, overview, province
 from consult.web import common
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -32,6 +32,8 @@ def dashboard() -> str:
         groups=groups,
         counts=counts,
         can_draft=bool(permissions.organizations_where(actor, Can.START_CONSULTATION)),
+        can_administer=bool(permissions.organizations_where(actor, Can.ADMINISTER)),
+        oversees=province.oversees(session, actor),
         actor=actor,
     )
 

@@ -17,7 +17,7 @@ from consult.errors import Forbidden
 from consult.i18n import _
 from consult.models import Organization
 from consult.permissions import Can
-from consult.services import consultations
+from consult.services import administration, consultations
 from consult.web.common import Refused, perform
 from consult.web.forms import NewConsultationForm, action_form, action_payload, parse_articles
 from consult.web.staff import bp
@@ -113,4 +113,7 @@ def new_consultation() -> Any:
                 )
                 return redirect(url_for("staff.consultation", consultation_id=created_id))
             status = done.status
-    return render_template("staff/new.html", form=form), status
+    drafting_org = scope.db().get(Organization, drafting[0])
+    assert drafting_org is not None
+    places = [p.name for p in administration.posting_places(scope.db(), drafting_org)]
+    return render_template("staff/new.html", form=form, places=places), status

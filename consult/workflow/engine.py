@@ -269,6 +269,8 @@ class Engine:
         actor: Actor,
         name: str,
     ) -> Action:
+        # Another organization's staff learn nothing of this one's state: refused first.
+        permissions.require_staff_of(actor, consultation.organization_id)
         action = action_here(session, definition, consultation, name)
         if not self._may(actor, organization, action):
             raise Forbidden(permissions.step_refusal(action.title, action.roles))
