@@ -248,7 +248,7 @@ def driver(engine: Engine) -> Iterator[Driver]:
     and ``COMMIT``. A unit needing several writes in one transaction must not use it there.
     """
     pooled = engine.raw_connection()
-    dbapi = pooled.dbapi_connection
+    dbapi: Any = pooled.dbapi_connection
     autocommit = engine.dialect.name == "postgresql"
     try:
         if autocommit:
