@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres test-later-year faketime lint install install-dev translations chromium clean a11y bench-intake messages
+.PHONY: run test test-postgres test-later-year faketime lint install install-dev translations chromium clean a11y bench-intake \
+	bench-intake-postgres bench-pages wrk messages
 
 run: install translations
 	$(BIN)/consult init-db
@@ -62,12 +63,30 @@ chromium:
 a11y:
 	npm ci --prefix tests/a11y --no-audit --no-fund
 
-# The intake benchmark (docs/PERFORMANCE.md): wrk from Debian, gunicorn from the venv.
-bench-intake: install
+# The HTTP benchmarks (docs/PERFORMANCE.md): wrk from Debian, gunicorn from the venv.
+wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q wrk; \
-	  else echo "The intake benchmark needs wrk: sudo apt-get install -y wrk" >&2; exit 1; fi; }
-	$(BIN)/python bench/intake.py
+	  else echo "The HTTP benchmarks need wrk: sudo apt-get install -y wrk" >&2; exit 1; fi; }
+
+BENCH_SECONDS ?= 5
+BENCH_ROUNDS  ?= 3
+BENCH_PG      ?= postgresql://root@127.0.0.1:5432
+
+# Intake on SQLite, 2 then 4 gunicorn workers, against the bare sqlite3 endpoint.
+bench-intake: install wrk
+	$(BIN)/python bench/intake.py --database sqlite --workers 2 4 \
+	  --seconds $(BENCH_SECONDS) --rounds $(BENCH_ROUNDS)
+
+# Intake on PostgreSQL (databases made and dropped on BENCH_PG), 2 then 4 workers, against
+# the bare psycopg endpoint.
+bench-intake-postgres: install wrk
+	$(BIN)/python bench/intake.py --database postgresql --pg-server $(BENCH_PG) --workers 2 4 \
+	  --seconds $(BENCH_SECONDS) --rounds $(BENCH_ROUNDS)
+
+# The public consultation page, uncached and cached, against a bare Flask GET of 20 rows.
+bench-pages: install wrk
+	$(BIN)/python bench/pages.py --seconds $(BENCH_SECONDS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

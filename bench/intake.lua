@@ -1,5 +1,8 @@
 -- wrk script for bench/intake.py: POST a distinct opinion per request (JSON), keep every
 -- receipt the server gives and count answers that are not 201.
+-- Arguments: the path, then the round's tag. The tag is new in every wrk run (the counter
+-- below starts again at 0 in each run), so no opinion of a round repeats an earlier one and
+-- none is answered through the resend path without a row stored.
 local threads = {}
 local counter = 0
 
@@ -12,6 +15,7 @@ function init(args)
   receipts = {}
   failures = 0
   path = args[1]
+  tag = args[2]
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
 end
@@ -19,8 +23,8 @@ end
 function request()
   counter = counter + 1
   local body = string.format(
-    '{"body": "Ý kiến số %d-%d: đề nghị niêm yết dự thảo tại nhà văn hóa thôn.", "article": "3"}',
-    id, counter)
+    '{"body": "Ý kiến số %s-%d-%d: đề nghị niêm yết dự thảo tại nhà văn hóa thôn.", "article": "3"}',
+    tag, id, counter)
   return wrk.format(nil, path, nil, body)
 end
 

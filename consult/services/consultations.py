@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -14,6 +16,7 @@ from consult.i18n import _
 from consult.models import (
     Article,
     ArticleText,
+    AuditEvent,
     Comment,
     Consultation,
     Document,
@@ -150,3 +153,39 @@ def counts_by_article(session: Session, consultation_id: int) -> dict[int | None
         .group_by(col(Comment.article_id))
     )
     return {aid: int(n) for aid, n in session.exec(query)}
+
+
+def public_version(session: Session, consultation_id: int, now: datetime) -> tuple[Any, ...]:
+    """What the public page of a consultation shows changes only when this changes: one
+    query of primary-key and single-row lookups, however many opinions there are.
+
+    The consultation's row version and state (every workflow step and answer bumps the
+    version), the newest opinion anywhere (a new one changes the counts), the newest audit
+    entry anywhere (every staff action writes one: documents, dispositions, windows,
+    calendars), and where ``now`` stands against the comment window (it opens and closes by
+    the clock, with no write).
+    """
+    window = (
+        select(Window.opens_at, Window.closes_at)
+        .where(
+            col(Window.consultation_id) == consultation_id, col(Window.accepts_comments).is_(True)
+        )
+        .order_by(col(Window.opens_at))
+        .limit(1)
+        .subquery()
+    )
+    row = session.exec(
+        select(  # type: ignore[call-overload]
+            col(Consultation.version),
+            col(Consultation.state),
+            select(func.max(Comment.id)).scalar_subquery(),
+            select(func.max(AuditEvent.id)).scalar_subquery(),
+            select(window.c.opens_at).scalar_subquery(),
+            select(window.c.closes_at).scalar_subquery(),
+        ).where(col(Consultation.id) == consultation_id)
+    ).first()
+    if row is None:
+        return ()
+    version, state, last_opinion, last_entry, opens_at, closes_at = row
+    phase = sum(1 for moment in (opens_at, closes_at) if moment is not None and now >= moment)
+    return (version, state, last_opinion, last_entry, phase)

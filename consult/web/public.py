@@ -24,8 +24,10 @@ from werkzeug.wrappers import Response
 
 from consult import scope
 from consult.calendar import local_date
+from consult.i18n import current_language
 from consult.models import AuditEvent, Comment, Consultation, Document, Window
 from consult.services import consultations, intake, opinions, organizations
+from consult.web import page_cache
 from consult.web.auth import safe_next
 
 bp = Blueprint("public", __name__)
@@ -116,12 +118,22 @@ def set_language(lang: str) -> Response:
 
 
 @bp.route("/consultations/<int:consultation_id>")
-def consultation(consultation_id: int) -> str:
+def consultation(consultation_id: int) -> str | Response:
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    if not page_cache.anonymous():
+        return consultation_page(consultation_id, page)
+    version = consultations.public_version(scope.db(), consultation_id, scope.now())
+    if not version:
+        abort(404)
+    key = ("consultation", consultation_id, page, current_language(), version)
+    return page_cache.page(key, lambda: consultation_page(consultation_id, page))
+
+
+def consultation_page(consultation_id: int, page: int) -> str:
     session, now = scope.db(), scope.now()
     item = public_consultation(consultation_id)
     articles = consultations.articles(session, consultation_id)
     published = responses_published(item)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     answered: list[Comment] = []
     total = 0
     if published:

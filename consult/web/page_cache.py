@@ -1,0 +1,76 @@
+"""A small in-process cache of rendered public pages, keyed by what they show.
+
+A citizen's view of a public page (no login, no session: no name, no CSRF token, no flashed
+message in it) is the same for everyone reading it in the same language, so it is rendered
+once per *version* of what it shows and kept here. The key carries that version, read from
+the database on every request (:func:`consult.services.consultations.public_version`: one
+cheap query), so a new opinion or a staff action in any process shows on the next view in
+every process — nothing to invalidate, no stale page; an old version simply ages out of the
+bounded LRU. The same key is the page's ``ETag``, so a browser or nginx revalidating with
+``If-None-Match`` gets ``304 Not Modified`` without a render.
+
+A dictionary with an LRU bound rather than Flask-Caching: the key already does the
+invalidation, the entries are per process (gunicorn's sync workers), and the lookup is the
+hot path of a page under a surge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from flask import Response, current_app, request
+
+MAX_PAGES = 256
+CACHE_CONTROL = "public, no-cache"
+"""Shared caches may keep the page but must revalidate it (``ETag``) before each use."""
+
+
+class Pages:
+    """The pages of one app (``app.extensions["consult_pages"]``)."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[Hashable, tuple[str, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+
+def _pages() -> Pages:
+    pages = current_app.extensions.get("consult_pages")
+    if pages is None:
+        pages = current_app.extensions.setdefault("consult_pages", Pages())
+    assert isinstance(pages, Pages)
+    return pages
+
+
+def anonymous() -> bool:
+    """The request carries no cookie but the language: nothing personal in the page."""
+    return all(name == "lang" for name in request.cookies)
+
+
+def page(key: Hashable, render: Callable[[], str]) -> Response:
+    """The page for ``key``: from the cache, ``304`` when the client holds it, or rendered
+    (and kept). Callers pass a key that includes every input of the page."""
+    pages = _pages()
+    with pages.lock:
+        found = pages.entries.get(key)
+        if found is not None:
+            pages.entries.move_to_end(key)
+    if found is None:
+        body = render().encode()
+        etag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+        found = (etag, body)
+        with pages.lock:
+            pages.entries[key] = found
+            while len(pages.entries) > MAX_PAGES:
+                pages.entries.popitem(last=False)
+    etag, body = found
+    if etag in request.if_none_match:
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(body, mimetype="text/html")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["Vary"] = "Cookie"
+    return response

@@ -1,0 +1,87 @@
+"""The public consultation page under a surge: rendered once per version of what it shows,
+kept in the process, revalidated by browsers and nginx with its ETag — and never stale: a new
+opinion, a staff action or the window closing by the clock shows on the next view."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from html import unescape
+
+import pytest
+from flask.testing import FlaskClient
+
+from consult.models import Organization
+from consult.runtime import Runtime
+from consult.services import intake
+from tests.conftest import Clock
+from tests.helpers import login, post_draft, start, take
+
+AFTER_WINDOW = datetime(2024, 3, 21, 17, 0, tzinfo=UTC)  # 22/03/2024 00:00 in Vietnam
+
+
+def text(response: object) -> str:
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+@pytest.fixture
+def open_id(runtime: Runtime, commune: Organization) -> int:
+    consultation_id = start(runtime, commune, title="Quy chế dân chủ xã Đông Sơn")
+    post_draft(runtime, consultation_id)
+    return consultation_id
+
+
+def test_a_repeat_view_is_served_from_the_cache_and_revalidates_with_its_etag(
+    client: FlaskClient, open_id: int
+) -> None:
+    first = client.get(f"/consultations/{open_id}")
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    again = client.get(f"/consultations/{open_id}")
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    held = client.get(f"/consultations/{open_id}", headers={"If-None-Match": first.headers["ETag"]})
+    assert held.status_code == 304 and held.get_data() == b""
+
+
+def test_a_new_opinion_shows_on_the_next_view(
+    client: FlaskClient, runtime: Runtime, open_id: int
+) -> None:
+    before = client.get(f"/consultations/{open_id}")
+    assert "1 ý kiến" not in text(before)
+    # Stored by another process, as far as this one knows: straight through the service.
+    intake.receive(
+        runtime.db, open_id, intake.CommentInput(body="Đồng ý.", article="1"), runtime.now()
+    )
+    after = client.get(
+        f"/consultations/{open_id}", headers={"If-None-Match": before.headers["ETag"]}
+    )
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "1 ý kiến" in text(after)
+
+
+def test_a_staff_action_shows_on_the_next_view(
+    client: FlaskClient, runtime: Runtime, open_id: int
+) -> None:
+    client.get(f"/consultations/{open_id}")
+    reason = "Thôn Rừng Phẳng bị mất điện, người dân chưa kịp góp ý."
+    take(runtime, open_id, "extend_window", "tuphap", {"days": 5, "reason": reason})
+    public = text(client.get(f"/consultations/{open_id}"))
+    assert "gia hạn đến 24:00 ngày 26/03/2024" in public and reason in public
+
+
+def test_the_window_closing_by_the_clock_shows_without_any_write(
+    client: FlaskClient, open_id: int, clock: Clock
+) -> None:
+    assert "Góp ý toàn bộ dự thảo" in text(client.get(f"/consultations/{open_id}"))
+    clock.set(AFTER_WINDOW)
+    assert "Góp ý toàn bộ dự thảo" not in text(client.get(f"/consultations/{open_id}"))
+
+
+def test_staff_pages_are_not_cached_for_citizens(
+    client: FlaskClient, runtime: Runtime, open_id: int
+) -> None:
+    login(client, "tuphap")
+    staff_view = client.get(f"/consultations/{open_id}")
+    assert staff_view.status_code == 200 and "ETag" not in staff_view.headers
