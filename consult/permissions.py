@@ -61,6 +61,10 @@ class Can(StrEnum):
     KEEP_REGISTER = "keep_register"
     """Number documents, enter paper ones, upload signed copies (văn thư)."""
     ADMINISTER = "administer"
+    KEEP_HOUSEHOLDS = "keep_households"
+    """Import and correct the register of households (household head, village, address)."""
+    RECORD_BALLOTS = "record_ballots"
+    """Type in the households' answers received on paper or at a meeting."""
 
 
 TABLE: dict[Can, frozenset[str]] = {
@@ -73,6 +77,8 @@ TABLE: dict[Can, frozenset[str]] = {
     Can.REVIEW_OPINIONS: frozenset({REVIEWER}),
     Can.KEEP_REGISTER: frozenset({CLERK}),
     Can.ADMINISTER: frozenset({ADMIN}),
+    Can.KEEP_HOUSEHOLDS: frozenset({ADMIN, DRAFTER}),
+    Can.RECORD_BALLOTS: frozenset({DRAFTER, REVIEWER}),
 }
 
 REFUSALS: dict[Can, Any] = {
@@ -91,6 +97,12 @@ REFUSALS: dict[Can, Any] = {
         "Only the records office (văn thư) can number documents and keep the register."
     ),
     Can.ADMINISTER: lazy("Only an administrator can do this."),
+    Can.KEEP_HOUSEHOLDS: lazy(
+        "Only an administrator or the legal officer can keep the register of households."
+    ),
+    Can.RECORD_BALLOTS: lazy(
+        "Only the legal officer or the Fatherland Front can enter households' answers."
+    ),
 }
 """What a refused user is told, once per capability."""
 

@@ -150,6 +150,8 @@ AUDIT_ACTION = Vocabulary(
     Term("register_document", N_("Document entered in the register"), "Vào sổ văn bản"),
     Term("upload_signed_copy", N_("Signed copy uploaded"), "Tải lên bản đã ký"),
     Term("user_add", N_("Account created"), "Tạo tài khoản"),
+    Term("import_households", N_("Households imported"), "Nhập danh sách hộ gia đình"),
+    Term("ballot_answer", N_("Household answer entered"), "Ghi nhận biểu quyết của hộ gia đình"),
 )
 
 
