@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from consult.db import write_session
@@ -18,7 +19,7 @@ from consult.models import AuditEvent, Ballot, Consultation, Document, Organizat
 from consult.runtime import Runtime
 from consult.services import ballots, households
 from tests.conftest import Clock
-from tests.helpers import actor, start, take
+from tests.helpers import actor, login, start, take
 
 VILLAGE = "Thôn Đồng Bông"
 TEAM = ["Hoàng Văn Minh", "Nguyễn Văn An", "Lê Thị Bình"]
@@ -204,3 +205,30 @@ def test_a_step_taken_after_its_working_day_deadline_is_recorded_late(
         {"deadline": "submission_deadline", "closes_at": vn("2024-04-10T00:00").isoformat()}
     ]
     assert window(core, cid, "submission_deadline").closed_at == vn("2024-04-10T12:00")
+
+
+def test_the_demo_shows_the_village_huong_uoc_in_progress(
+    client: FlaskClient, runtime: Runtime, clock: Clock
+) -> None:
+    from consult.demo import load
+
+    clock.set(vn("2025-11-03T08:00"))
+    load(runtime)
+    with Session(runtime.db) as session:
+        consultation = session.exec(
+            select(Consultation).where(Consultation.title == "Hương ước thôn Đồng Bông")
+        ).one()
+    assert consultation.state == "consulting"
+    home = client.get("/").get_data(as_text=True)
+    assert "Hương ước thôn Đồng Bông" in home
+    page = client.get(f"/consultations/{consultation.id}")
+    assert page.status_code == 200
+    assert "24:00 ngày 03/12/2025" in page.get_data(as_text=True)  # 30 days from 03/11
+    login(client, "tuphap")
+    dashboard = client.get("/staff/")
+    assert dashboard.status_code == 200 and "Hương ước thôn Đồng Bông" in dashboard.get_data(
+        as_text=True
+    )
+    staff_page = client.get(f"/staff/consultations/{consultation.id}")
+    assert staff_page.status_code == 200
+    assert "Thời gian niêm yết, lấy ý kiến cộng đồng" in staff_page.get_data(as_text=True)
