@@ -248,7 +248,10 @@ def _village_procedure(
             Locality.organization_id == organization.id, Locality.name == spec["village"]
         )
     ).one()
-    if session.exec(select(Household.id).where(Household.locality_id == village.id)).first() is None:
+    if (
+        session.exec(select(Household.id).where(Household.locality_id == village.id)).first()
+        is None
+    ):
         rows = [
             {
                 "code": f"{spec['household_code']}{n:03d}",

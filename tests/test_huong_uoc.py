@@ -150,9 +150,7 @@ def test_a_huong_uoc_runs_from_draft_to_the_recognition_decision(
     assert state(core, cid) == "in_force"
 
     with Session(core.db) as session:
-        entries = session.exec(
-            select(AuditEvent).where(AuditEvent.consultation_id == cid)
-        ).all()
+        entries = session.exec(select(AuditEvent).where(AuditEvent.consultation_id == cid)).all()
         assert not any(e.detail.get("late") for e in entries)
         decision = session.exec(
             select(Document).where(Document.consultation_id == cid, Document.type == "QĐ")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_document_templates import (  # noqa: E402
+from make_document_templates import (
     CENTER,
     OUT,
     DocumentType,

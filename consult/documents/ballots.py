@@ -72,18 +72,17 @@ def _ballot_facts(
     eligible = int(tally["eligible"])
     agree = int(tally["options"][spec.passes_with])
     threshold = (
-        f"trên {spec.more_than_percent} % tổng số hộ gia đình của {village.name} "
-        f"({spec.basis})"
+        f"trên {spec.more_than_percent} % tổng số hộ gia đình của {village.name} ({spec.basis})"
     )
     passed = bool(ballot.passed)
+    share = (
+        f"{agree}/{eligible} hộ gia đình ({_percent(tally['percents'][spec.passes_with])} %) "
+        f"{spec.option_label(spec.passes_with).lower()}"
+    )
     result = (
-        f"Kết quả: nội dung được thông qua: {agree}/{eligible} hộ gia đình "
-        f"({_percent(tally['percents'][spec.passes_with])} %) {spec.option_label(spec.passes_with).lower()}, "
-        f"{threshold}."
+        f"Kết quả: nội dung được thông qua: {share}, {threshold}."
         if passed
-        else f"Kết quả: nội dung không được thông qua: {agree}/{eligible} hộ gia đình "
-        f"({_percent(tally['percents'][spec.passes_with])} %) "
-        f"{spec.option_label(spec.passes_with).lower()}, chưa đạt {threshold}."
+        else f"Kết quả: nội dung không được thông qua: {share}, chưa đạt {threshold}."
     )
     deadline = session.exec(
         select(Window)
@@ -94,8 +93,7 @@ def _ballot_facts(
         (
             w
             for w in deadline
-            if (s := definition.windows.get(w.name)) is not None
-            and s.opens_with in spec.counted_by
+            if (s := definition.windows.get(w.name)) is not None and s.opens_with in spec.counted_by
         ),
         None,
     )
@@ -181,7 +179,7 @@ def ballot_document(
     if which == "count_minutes":
         values["left_signer"], values["right_signer"] = (
             values["team_leader"],
-            ", ".join(ballot.minutes.get("team", [])[1:]),  # type: ignore[call-overload]
+            ", ".join(str(name) for name in list(ballot.minutes.get("team") or [])[1:]),  # type: ignore[call-overload]
         )
     name = f"{which.replace('_', '-')}-{consultation.id}-{ballot.name}-{ballot.round}.docx"
     return Rendered(name, _render(TEMPLATES[which], values))

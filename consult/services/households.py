@@ -44,7 +44,9 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
         from openpyxl import load_workbook
 
         sheet = load_workbook(io.BytesIO(data), read_only=True).active
-        table = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        table = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
     else:
         text = data.decode("utf-8-sig")
         table = list(csv.reader(io.StringIO(text)))

@@ -260,7 +260,9 @@ def _check_deadline(definition: Definition, window: WindowSpec, report: Reporter
         report.add((*where, "deadline_for"), "a deadline is for a step a person takes")
     if window.on_close or window.accepts_comments or window.posting or window.minimum:
         report.add(where, "a deadline has no on_close, accepts_comments, posting or minimum")
-    if window.done_from and not _field_is(definition, window.deadline_for, window.done_from, "date"):
+    if window.done_from and not _field_is(
+        definition, window.deadline_for, window.done_from, "date"
+    ):
         report.add(
             (*where, "done_from"),
             f"{window.done_from!r} must be a date payload field of {window.deadline_for!r}",

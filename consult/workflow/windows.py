@@ -111,9 +111,7 @@ def close_windows(ctx: ActionContext) -> None:
 def meet_deadline(ctx: ActionContext, spec: WindowSpec) -> None:
     """Close the deadline ``spec`` (if it was opened and is still open); note when it was kept:
     the day the step says it was done (``done_from``), else now."""
-    window = next(
-        (w for w in ctx.windows() if w.name == spec.name and w.closed_at is None), None
-    )
+    window = next((w for w in ctx.windows() if w.name == spec.name and w.closed_at is None), None)
     if window is None:
         return
     done_day = ctx.payload.get(spec.done_from or "")
