@@ -20,6 +20,7 @@ from consult.db import write_session
 from consult.ledger import register
 from consult.models import (
     Consultation,
+    Household,
     Locality,
     Organization,
     PostingPlace,
@@ -27,7 +28,7 @@ from consult.models import (
     User,
 )
 from consult.runtime import Runtime
-from consult.services import intake, users
+from consult.services import households, intake, users
 from consult.workflow.engine import ArticleInput
 
 DEMO_DIR = ROOT / "config" / "demo"
@@ -141,6 +142,8 @@ def load(runtime: Runtime) -> list[str]:
             created.append(item["title"])
     with write_session(runtime.db) as session:
         created.extend(_open_consultation(runtime, session, organization, data, now))
+    with write_session(runtime.db) as session:
+        created.extend(_village_procedure(runtime, session, organization, data, now))
     return created
 
 
@@ -228,3 +231,52 @@ def _open_consultation(
             session, consultation.id, intake.CommentInput(**opinion), now, entered_by=entered_by
         )
     return [f"{spec['title']} (đang lấy ý kiến)"]
+
+
+def _village_procedure(
+    runtime: Runtime,
+    session: Session,
+    organization: Organization,
+    data: dict[str, Any],
+    now: datetime,
+) -> list[str]:
+    """The village's register of households and its procedure posted now (once)."""
+    spec = data.get("village_procedure")
+    if not spec or _exists(session, spec["title"]):
+        return []
+    drafter = _drafter(session, data)
+    village = session.exec(
+        select(Locality).where(
+            Locality.organization_id == organization.id, Locality.name == spec["village"]
+        )
+    ).one()
+    if (
+        session.exec(select(Household.id).where(Household.locality_id == village.id)).first()
+        is None
+    ):
+        rows = [
+            {
+                "code": f"{spec['household_code']}{n:03d}",
+                "head_name": f"Chủ hộ số {n}",
+                "village": village.name,
+                "address": f"Xóm {n % 5 + 1}, {village.name}",
+            }
+            for n in range(1, int(spec["households"]) + 1)
+        ]
+        households.import_rows(session, organization, rows, drafter, now)
+    consultation = runtime.engine.start(
+        session,
+        organization=organization,
+        actor=drafter,
+        workflow_id=spec["workflow"],
+        title=spec["title"],
+        summary=spec["summary"],
+        articles=_articles(spec["articles"]),
+        now=now,
+    )
+    session.flush()
+    assert consultation.id is not None
+    runtime.engine.take(
+        session, consultation.id, "start_posting", drafter, {"places": spec["places"]}, now
+    )
+    return [f"{spec['title']} ({spec['households']} hộ gia đình; đang niêm yết, lấy ý kiến)"]

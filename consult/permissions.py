@@ -64,6 +64,10 @@ class Can(StrEnum):
     """An organization's accounts, villages, posting places, holidays, definitions."""
     OVERSEE_COMMUNES = "oversee_communes"
     """Held in a province: the communes under it, read-only, and creating new ones."""
+    KEEP_HOUSEHOLDS = "keep_households"
+    """Import and correct the register of households (household head, village, address)."""
+    RECORD_BALLOTS = "record_ballots"
+    """Type in the households' answers received on paper or at a meeting."""
 
 
 TABLE: dict[Can, frozenset[str]] = {
@@ -77,6 +81,8 @@ TABLE: dict[Can, frozenset[str]] = {
     Can.KEEP_REGISTER: frozenset({CLERK}),
     Can.ADMINISTER: frozenset({ADMIN}),
     Can.OVERSEE_COMMUNES: frozenset({ADMIN}),
+    Can.KEEP_HOUSEHOLDS: frozenset({ADMIN, DRAFTER}),
+    Can.RECORD_BALLOTS: frozenset({DRAFTER, REVIEWER}),
 }
 
 REFUSALS: dict[Can, Any] = {
@@ -96,6 +102,12 @@ REFUSALS: dict[Can, Any] = {
     ),
     Can.ADMINISTER: lazy("Only an administrator can do this."),
     Can.OVERSEE_COMMUNES: lazy("Only a province administrator can do this."),
+    Can.KEEP_HOUSEHOLDS: lazy(
+        "Only an administrator or the legal officer can keep the register of households."
+    ),
+    Can.RECORD_BALLOTS: lazy(
+        "Only the legal officer or the Fatherland Front can enter households' answers."
+    ),
 }
 """What a refused user is told, once per capability."""
 

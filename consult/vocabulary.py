@@ -157,6 +157,8 @@ AUDIT_ACTION = Vocabulary(
     Term("posting_place_add", N_("Posting place added"), "Thêm địa điểm niêm yết"),
     Term("setup", N_("Organization set up"), "Thiết lập cơ quan"),
     Term("announce_holidays", N_("Holidays entered"), "Nhập lịch nghỉ lễ"),
+    Term("import_households", N_("Households imported"), "Nhập danh sách hộ gia đình"),
+    Term("ballot_answer", N_("Household answer entered"), "Ghi nhận biểu quyết của hộ gia đình"),
 )
 
 

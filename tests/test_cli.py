@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from consult.cli import main
 from consult.db import make_engine
-from consult.models import Consultation, Document, Window
+from consult.models import Consultation, Document, Household, Locality, Window
 
 
 @pytest.fixture
@@ -48,8 +48,16 @@ def test_demo_loads_the_seed_history_once_and_prints_the_accounts(consult, datab
             "268/QĐ-UBND": "25/03/2024",
             "277/KH-UBND": "28/03/2024",
         }
-        states = sorted(c.state for c in session.exec(select(Consultation)))
-        assert states == ["consulting", "in_force", "in_force"]
+        states = sorted((c.workflow_id, c.state) for c in session.exec(select(Consultation)))
+        assert states == [
+            ("huong-uoc-thon", "consulting"),  # the village's hương ước, posted now
+            ("qcdc-co-quan", "in_force"),
+            ("qcdc-ubnd-xa", "consulting"),
+            ("qcdc-ubnd-xa", "in_force"),
+        ]
+        village = session.exec(select(Locality).where(Locality.name == "Thôn Đồng Bông")).one()
+        register = session.exec(select(Household).where(Household.locality_id == village.id))
+        assert len(register.all()) == 126
         # The agency draft was posted on 30/01/2024: 20 days to Mon 19/02 24:00.
         first_window = session.exec(select(Window).order_by(col(Window.id))).first()
         assert first_window.closes_at.isoformat() == "2024-02-19T17:00:00+00:00"

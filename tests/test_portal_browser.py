@@ -104,8 +104,10 @@ def test_citizen_comments_on_article_3_with_a_name_after_a_preview(
     page = phone.new_page()
     page.goto(live_url)
     check_page(page)
-    expect(page.locator(".card-open")).to_contain_text("24:00 ngày 06/05/2024")
-    page.locator(".card-open h3 a").click()
+    # The demo has two open: the commune's regulation and a village's hương ước.
+    card = page.locator(".card-open").filter(has_text="Quy chế thực hiện dân chủ")
+    expect(card).to_contain_text("24:00 ngày 06/05/2024")
+    card.locator("h3 a").click()
     expect(page).to_have_url(f"{live_url}/consultations/{seeded['open']}")
     check_page(page)
     page.locator("#dieu-3").get_by_role("link", name=re.compile("Góp ý điều này")).click()

@@ -12,6 +12,7 @@ from consult.models.consultation import (
 )
 from consult.models.document import Document, PostingRecord, RegisterCounter, SignedCopy
 from consult.models.holiday import HolidayAnnouncement
+from consult.models.household import Ballot, BallotAnswer, Household
 from consult.models.notification import Notification, NotificationPreference
 from consult.models.organization import Locality, Organization, PostingPlace
 from consult.models.portal import ReceiptSubscription
@@ -23,6 +24,8 @@ __all__ = [
     "Article",
     "ArticleText",
     "AuditEvent",
+    "Ballot",
+    "BallotAnswer",
     "Comment",
     "CommentChange",
     "CommentFingerprint",
@@ -31,6 +34,7 @@ __all__ = [
     "Document",
     "DraftVersion",
     "HolidayAnnouncement",
+    "Household",
     "Locality",
     "Membership",
     "Notification",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from consult.permissions import STEP_ROLES, SYSTEM
 from consult.workflow import registry
-from consult.workflow.definition import Action, Definition, Track, WindowSpec
+from consult.workflow.definition import Action, BallotSpec, Definition, Track, WindowSpec
 
 Path_ = tuple[str | int, ...]
 
@@ -71,6 +71,8 @@ def check(definition: Definition, report: Reporter) -> None:
         report.add(("stages",), "no final stage: mark the last stage with final: true")
     for window in definition.windows.values():
         _check_window(definition, window, report)
+    for ballot in definition.ballots.values():
+        _check_ballot(definition, ballot, report)
 
 
 def _where(action: Action) -> Path_:
@@ -158,6 +160,11 @@ def _check_action(action: Action, where: Path_, report: Reporter) -> None:
                     (*where, "payload", item.name, "past_requires"),
                     f"past_requires of a date field names its action's other fields ({needed!r})",
                 )
+    for item in action.payload:
+        if (item.min_items is not None or item.max_items is not None) and item.type != "list":
+            report.add(
+                (*where, "payload", item.name), "min_items and max_items are for a list field"
+            )
     for index, record in enumerate(action.records):
         for ref in (record.number_from, record.issued_on_from, record.only_with):
             if ref and action.payload_field(ref) is None:
@@ -209,6 +216,9 @@ def _check_window(definition: Definition, window: WindowSpec, report: Reporter) 
             report.add(
                 (*where, key), f"{ref!r} must be a {kind} payload field of {window.opens_with!r}"
             )
+    if window.deadline_for:
+        _check_deadline(definition, window, report)
+        return
     if window.minimum is None:
         if not definition.drill:
             report.add(
@@ -229,3 +239,74 @@ def _check_window(definition: Definition, window: WindowSpec, report: Reporter) 
         )
     if window.minimum.unit != window.duration.unit and window.duration.is_calendar:
         report.add((*where, "minimum"), "state the duration and its minimum in the same unit")
+
+
+def _field_is(definition: Definition, action: str, field: str | None, kind: str) -> bool:
+    """Every step named ``action`` has a payload field ``field`` of type ``kind``."""
+    steps = definition.actions_named(action)
+    return bool(steps) and all(
+        (f := a.payload_field(field or "")) is not None and f.type == kind for a in steps
+    )
+
+
+def _check_deadline(definition: Definition, window: WindowSpec, report: Reporter) -> None:
+    """A deadline gives at most the law's time (``maximum``), for a step a person takes."""
+    where: Path_ = ("windows", window.name)
+    assert window.deadline_for is not None
+    steps = definition.actions_named(window.deadline_for)
+    if not steps:
+        report.add((*where, "deadline_for"), f"unknown action {window.deadline_for!r}")
+    elif any(a.is_system for a in steps):
+        report.add((*where, "deadline_for"), "a deadline is for a step a person takes")
+    if window.on_close or window.accepts_comments or window.posting or window.minimum:
+        report.add(where, "a deadline has no on_close, accepts_comments, posting or minimum")
+    if window.done_from and not _field_is(
+        definition, window.deadline_for, window.done_from, "date"
+    ):
+        report.add(
+            (*where, "done_from"),
+            f"{window.done_from!r} must be a date payload field of {window.deadline_for!r}",
+        )
+    if window.maximum is None or not window.basis:
+        if not definition.drill:
+            report.add(
+                (*where, "duration"),
+                f"deadline {window.name!r} needs its legal maximum and basis "
+                "(maximum:, basis:), or mark the definition drill: true",
+            )
+        return
+    if window.maximum.unit != window.duration.unit:
+        report.add((*where, "maximum"), "state the duration and its maximum in the same unit")
+    elif window.duration.amount > window.maximum.amount:
+        report.add(
+            (*where, "duration"),
+            f"duration {window.duration} is above the legal maximum {window.maximum} "
+            f"({window.basis})",
+        )
+
+
+def _check_ballot(definition: Definition, ballot: BallotSpec, report: Reporter) -> None:
+    where: Path_ = ("ballots", ballot.name)
+    if not definition.actions_named(ballot.opens_with):
+        report.add((*where, "opens_with"), f"unknown action {ballot.opens_with!r}")
+    else:
+        if not _field_is(definition, ballot.opens_with, ballot.village_from, "string"):
+            report.add(
+                (*where, "village_from"),
+                f"{ballot.village_from!r} must be a string payload field of {ballot.opens_with!r}",
+            )
+        if ballot.start_from and not _field_is(
+            definition, ballot.opens_with, ballot.start_from, "date"
+        ):
+            report.add(
+                (*where, "from"),
+                f"{ballot.start_from!r} must be a date payload field of {ballot.opens_with!r}",
+            )
+    if ballot.notice is not None and (ballot.notice.unit != "d" or not ballot.start_from):
+        report.add((*where, "notice"), "a notice is in days (e.g. 2d) before the day in from:")
+    for index, name in enumerate(ballot.counted_by):
+        steps = definition.actions_named(name)
+        if not steps:
+            report.add((*where, "counted_by", index), f"unknown action {name!r}")
+        elif any(a.is_system for a in steps):
+            report.add((*where, "counted_by", index), "the counting team counts: not a system step")

@@ -23,6 +23,9 @@ class PayloadField:
     past_requires: tuple[str, ...] = ()
     """For a date: a day before today is accepted only with these fields given (the record
     of what already happened on paper)."""
+    min_items: int | None = None
+    max_items: int | None = None
+    """For a list: how many items it must hold (a counting team of 3 to 5)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class RecordSpec:
     """Payload field holding the issue date; empty means today."""
     only_with: str | None = None
     """Record it only when this payload field is given (a document signed on paper)."""
+    kind: str = ""
+    """Which document it is (:mod:`consult.documents.kinds`), when type and action do not say."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,49 @@ class WindowSpec:
     accepts_comments: bool = False
     posting: bool = False
     """The period the draft stays posted (niêm yết); recorded postings are checked against it."""
+    deadline_for: str | None = None
+    """A deadline (thời hạn phải làm): the action that must be taken before it ends; taking it
+    closes the window, late or not (the audit entry and the compliance panel say which)."""
+    maximum: Duration | None = None
+    """A deadline's legal maximum: the definition may not give more time than the law."""
+    done_from: str | None = None
+    """Payload date field of ``deadline_for`` saying the day it was done (a file received on
+    paper); default: the moment the step is taken."""
+
+
+@dataclass(frozen=True)
+class BallotSpec:
+    """A household vote (biểu quyết của hộ gia đình): opened by an action for one village,
+    answered by each household once, counted by one of the ``counted_by`` actions, passed when
+    the ``passes_with`` option gets more than ``more_than_percent`` of the base (``all``: every
+    household of the village, voting or not; ``answered``: those who answered)."""
+
+    name: str
+    title: str
+    opens_with: str
+    counted_by: tuple[str, ...]
+    village_from: str
+    options: tuple[tuple[str, str], ...]
+    """(code, label) in the order the form and the minutes list them."""
+    passes_with: str
+    more_than_percent: int
+    basis: str
+    base: str = "all"
+    unit: str = "household"
+    quorum_percent: int | None = None
+    """At least this share of all households must answer for the count to be valid."""
+    channels: tuple[str, ...] = ("paper", "online")
+    precedence: tuple[str, ...] = ()
+    """When a household answered more than once: the answer on the first channel listed that it
+    used stands (the latest there); channels not listed rank after, the latest answer first."""
+    start_from: str | None = None
+    """Payload date field of ``opens_with``: answers are accepted from 00:00 that day."""
+    notice: Duration | None = None
+    """The least time between the opening step (the notice) and the first day of answers."""
+    notice_basis: str = ""
+
+    def option_label(self, code: str) -> str:
+        return dict(self.options).get(code, code)
 
 
 @dataclass(frozen=True)
@@ -153,6 +201,13 @@ class Definition:
     valid_from: date | None = None
     """No date of a step may be earlier (the law the procedure follows came into force)."""
     valid_from_basis: str = ""
+    ballots: dict[str, BallotSpec] = field(default_factory=dict)
+
+    def ballots_opened_by(self, action: str) -> list[BallotSpec]:
+        return [b for b in self.ballots.values() if b.opens_with == action]
+
+    def ballots_counted_by(self, action: str) -> list[BallotSpec]:
+        return [b for b in self.ballots.values() if action in b.counted_by]
 
     def stage(self, name: str) -> Stage:
         return self.stages[name]

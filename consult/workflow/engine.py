@@ -29,7 +29,7 @@ from consult.errors import Conflict, ConsultError, Forbidden, NotAllowedNow, Not
 from consult.i18n import _
 from consult.ledger import audit, register
 from consult.models import Consultation, Organization, Window
-from consult.workflow import drafting
+from consult.workflow import ballots, drafting
 from consult.workflow import reconcile as reconciling
 from consult.workflow.catalog import Catalog
 from consult.workflow.context import ActionContext
@@ -225,6 +225,10 @@ class Engine:
         close_windows(ctx)
         for spec in definition.windows_opened_by(action.name):
             open_window(ctx, spec)
+        for ballot in definition.ballots_counted_by(action.name):
+            ballots.count_ballot(ctx, ballot)
+        for ballot in definition.ballots_opened_by(action.name):
+            ballots.open_ballot(ctx, ballot)
         for name in action.effects:
             EFFECTS[name](ctx)
         audit.record(
@@ -366,5 +370,6 @@ class Engine:
                     signer_name=ctx.payload.get("signer_name") or "",
                     signer_title=ctx.payload.get("signer_title") or "",
                     action=ctx.action.name,
+                    kind=spec.kind,
                 )
             )

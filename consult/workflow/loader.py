@@ -13,10 +13,15 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
-from consult.workflow import registry, rules  # noqa: F401  (rules register the guards and effects)
+from consult.workflow import (  # noqa: F401  (rules and ballots register guards and effects)
+    ballots,
+    registry,
+    rules,
+)
 from consult.workflow.checks import DefinitionError, DefinitionInvalid, Path_, Reporter, check
 from consult.workflow.definition import (
     Action,
+    BallotSpec,
     Definition,
     PayloadField,
     RecordSpec,
@@ -160,6 +165,19 @@ def _build(data: dict[str, Any], file: str, digest: str, text: str) -> Definitio
             actions=actions,
         )
     windows = {name: WindowSpec(name=name, **spec) for name, spec in data["windows"].items()}
+    ballot_specs = {
+        name: BallotSpec(
+            name=name,
+            **{
+                **spec,
+                "counted_by": tuple(spec["counted_by"]),
+                "options": tuple(spec["options"].items()),
+                "channels": tuple(spec["channels"]),
+                "precedence": tuple(spec["precedence"]),
+            },
+        )
+        for name, spec in data["ballots"].items()
+    }
     return Definition(
         id=data["id"],
         version=data["version"],
@@ -182,6 +200,7 @@ def _build(data: dict[str, Any], file: str, digest: str, text: str) -> Definitio
         else None,
         valid_from=data["valid_from"],
         valid_from_basis=data["valid_from_basis"],
+        ballots=ballot_specs,
     )
 
 

@@ -61,9 +61,20 @@ def _boolean(item: PayloadField) -> fields.Field:
 
 
 def _list(item: PayloadField) -> fields.Field:
+    sizes = None
+    if item.min_items is not None or item.max_items is not None:
+        low, high = item.min_items or 0, item.max_items
+        sizes = validate.Length(
+            min=low,
+            max=high,
+            error=_("Give from %(low)s to %(high)s items.", low=low, high=high)
+            if high is not None
+            else _("Give at least %(low)s items.", low=low),
+        )
     return fields.List(
         fields.String(validate=validate.Length(min=1, max=200)),
         required=item.required,
+        validate=sizes,
         error_messages={**_required(item), "invalid": _("Must be a list of texts.")},
     )
 

@@ -42,6 +42,8 @@ class PayloadFieldSchema(Strict):
     max_length = fields.Integer(load_default=None, validate=validate.Range(min=1))
     minimum = fields.Integer(load_default=None)
     past_requires = fields.List(fields.String(validate=NAME), load_default=list)
+    min_items = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    max_items = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 
 class RecordSchema(Strict):
@@ -50,6 +52,7 @@ class RecordSchema(Strict):
     number_from = fields.String(load_default=None)
     issued_on_from = fields.String(load_default=None)
     only_with = fields.String(load_default=None)
+    kind = fields.String(load_default="", validate=NAME)
 
 
 class ActionSchema(Strict):
@@ -126,6 +129,52 @@ class WindowSchema(Strict):
     on_close = fields.String(load_default=None)
     accepts_comments = fields.Boolean(load_default=False)
     posting = fields.Boolean(load_default=False)
+    deadline_for = fields.String(load_default=None)
+    maximum = DurationField(load_default=None)
+    done_from = fields.String(load_default=None)
+
+
+class BallotSchema(Strict):
+    title = fields.String(required=True)
+    opens_with = fields.String(required=True)
+    counted_by = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    village_from = fields.String(required=True)
+    unit = fields.String(load_default="household", validate=validate.OneOf(["household"]))
+    options = fields.Dict(
+        keys=fields.String(validate=NAME),
+        values=fields.String(),
+        required=True,
+        validate=validate.Length(min=2),
+    )
+    passes_with = fields.String(required=True)
+    more_than_percent = fields.Integer(required=True, validate=validate.Range(min=0, max=99))
+    base = fields.String(load_default="all", validate=validate.OneOf(["all", "answered"]))
+    quorum_percent = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
+    basis = fields.String(required=True)
+    channels = fields.List(
+        fields.String(validate=validate.OneOf(vocabulary.CHANNELS)),
+        load_default=lambda: ["paper", "online"],
+        validate=validate.Length(min=1),
+    )
+    precedence = fields.List(
+        fields.String(validate=validate.OneOf(vocabulary.CHANNELS)), load_default=list
+    )
+    start_from = fields.String(load_default=None, data_key="from")
+    notice = DurationField(load_default=None)
+    notice_basis = fields.String(load_default="")
+
+    @validates_schema
+    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("passes_with") not in (data.get("options") or {}):
+            raise ValidationError("passes_with must be one of the options", "passes_with")
+        extra = set(data.get("precedence") or ()) - set(data.get("channels") or ())
+        if extra:
+            raise ValidationError(
+                "precedence names channels not in channels: " + ", ".join(sorted(extra)),
+                "precedence",
+            )
+        if data.get("notice") is not None and not data.get("notice_basis"):
+            raise ValidationError("a notice needs its legal basis (notice_basis:)", "notice")
 
 
 class ReviewSchema(Strict):
@@ -157,6 +206,9 @@ class DefinitionSchema(Strict):
         keys=fields.String(validate=NAME), values=fields.Nested(TrackSchema), load_default=dict
     )
     review = fields.Nested(ReviewSchema, load_default=None)
+    ballots = fields.Dict(
+        keys=fields.String(validate=NAME), values=fields.Nested(BallotSchema), load_default=dict
+    )
     valid_from = fields.Date(load_default=None)
     valid_from_basis = fields.String(load_default="")
 

@@ -91,8 +91,11 @@ def open_window(ctx: ActionContext, spec: WindowSpec) -> Window:
 
 
 def close_windows(ctx: ActionContext) -> None:
-    """Close the windows whose end this action is; each exactly once (a second close loses)."""
+    """Close the windows whose end this action is; each exactly once (a second close loses).
+    A deadline this step meets is closed too, and the audit entry says if it came late."""
     for spec in ctx.definition.windows.values():
+        if spec.deadline_for == ctx.action.name:
+            meet_deadline(ctx, spec)
         if spec.on_close != ctx.action.name:
             continue
         result = ctx.session.connection().execute(
@@ -103,3 +106,24 @@ def close_windows(ctx: ActionContext) -> None:
         for window in ctx.windows():
             if window.name == spec.name:
                 set_committed_value(window, "closed_at", ctx.now)
+
+
+def meet_deadline(ctx: ActionContext, spec: WindowSpec) -> None:
+    """Close the deadline ``spec`` (if it was opened and is still open); note when it was kept:
+    the day the step says it was done (``done_from``), else now."""
+    window = next((w for w in ctx.windows() if w.name == spec.name and w.closed_at is None), None)
+    if window is None:
+        return
+    done_day = ctx.payload.get(spec.done_from or "")
+    done_at = (
+        datetime.combine(done_day, time(12), tzinfo=ctx.calendar.tz).astimezone(UTC)
+        if done_day is not None
+        else ctx.now
+    )
+    ctx.session.connection().execute(
+        _CLOSE, {"consultation_id_": ctx.consultation_id, "name_": spec.name, "now": done_at}
+    )
+    set_committed_value(window, "closed_at", done_at)
+    if done_at >= window.closes_at:
+        late = ctx.notes.setdefault("late", [])
+        late.append({"deadline": spec.name, "closes_at": window.closes_at.isoformat()})
