@@ -12,6 +12,7 @@ from consult.models.consultation import (
 )
 from consult.models.document import Document, PostingRecord, RegisterCounter, SignedCopy
 from consult.models.holiday import HolidayAnnouncement
+from consult.models.meeting import Meeting
 from consult.models.notification import Notification, NotificationPreference
 from consult.models.organization import Locality, Organization, PostingPlace
 from consult.models.portal import ReceiptSubscription
@@ -32,6 +33,7 @@ __all__ = [
     "DraftVersion",
     "HolidayAnnouncement",
     "Locality",
+    "Meeting",
     "Membership",
     "Notification",
     "NotificationPreference",
