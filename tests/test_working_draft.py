@@ -299,3 +299,61 @@ def test_a_draft_never_posted_can_be_deleted_and_a_posted_one_cannot(
     assert client.get(f"/staff/consultations/{kept}").status_code == 404
     client.post(f"/staff/consultations/{posted}/delete", data={"csrf_token": token})
     assert client.get(f"/staff/consultations/{posted}").status_code == 200
+
+
+def test_a_citizen_comments_on_a_clause_and_sees_its_text(
+    client: FlaskClient, api: Api, runtime: Runtime, commune: Organization
+) -> None:
+    from consult.db import write_session
+    from consult.services import drafts
+    from tests.helpers import actor
+
+    consultation_id = start(runtime, commune)
+    with write_session(runtime.db) as session:
+        item = session.get(Consultation, consultation_id)
+        assert item is not None
+        drafts.edit_article(
+            session,
+            item,
+            "3",
+            title="Những nội dung công khai",
+            text=f"Các nội dung sau:\n1. Chính sách.\n2. {CLAUSE_3_2}\na) Dự toán;\nb) Quyết toán.",
+            actor=actor(session, "tuphap"),
+            now=runtime.now(),
+        )
+    post_draft(runtime, consultation_id)
+    public = client.get(f"/consultations/{consultation_id}").get_data(as_text=True)
+    assert f'href="/consultations/{consultation_id}/comment?article=3&amp;clause=2"' in public
+    path = f"/consultations/{consultation_id}/comment?article=3&clause=2"
+    form = client.get(path).get_data(as_text=True)
+    quoted = re.search(r'id="commented-text-body">(.*?)</blockquote>', form, re.S)
+    assert quoted and CLAUSE_3_2 in quoted.group(1) and "Chính sách" not in quoted.group(1)
+    assert re.search(r'<option selected value="2">|<option value="2" selected>', form)
+    token = csrf(client, path)
+    sent = client.post(
+        f"/consultations/{consultation_id}/comment",
+        data={
+            "csrf_token": token,
+            "article": "3",
+            "clause": "2",
+            "body": "Nên công khai cả trên loa.",
+            "locality": "",
+        },
+    )
+    assert sent.status_code == 302, sent.get_data(as_text=True)
+    receipt = client.get(sent.location).get_data(as_text=True)
+    assert re.search(r"khoản 2|clause 2", receipt)
+    wrong = api.client.post(
+        f"/api/v1/consultations/{consultation_id}/comments",
+        json={"body": "Ý kiến", "article": "3", "clause": "9"},
+    )
+    assert wrong.status_code == 422 and "clause" in wrong.get_json()["error"]["fields"]
+    right = api.client.post(
+        f"/api/v1/consultations/{consultation_id}/comments",
+        json={"body": "Ý kiến khác", "article": "3", "clause": "1"},
+    )
+    assert right.status_code == 201
+    from consult.models import Comment
+
+    with Session(runtime.db) as session:
+        assert sorted(c.clause for c in session.exec(select(Comment))) == ["1", "2"]

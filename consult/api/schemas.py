@@ -162,6 +162,10 @@ class CommentIn(In):
         allow_none=True,
         metadata={"description": "The article's number as in the draft; none: the whole draft."},
     )
+    clause = ArticleNumber(
+        load_default="",
+        metadata={"description": "The clause (khoản) of that article, by its number."},
+    )
 
 
 class ReviewIn(In):

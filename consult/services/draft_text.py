@@ -141,6 +141,16 @@ def clauses_of(text: str) -> list[Clause]:
     return clauses
 
 
+def lead_of(text: str) -> str:
+    """An article's text before its first clause (its lead-in), or all of it without clauses."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        if _CLAUSE.match(raw.strip()):
+            break
+        lines.append(raw)
+    return "\n".join(lines).strip()
+
+
 def clause_text(text: str, number: str) -> str | None:
     """The full text of clause ``number`` of an article (with its points), or None."""
     for clause in clauses_of(text):
