@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         documents,
         entry,
         filters,
+        meetings,
         notices,
         portal,
         public,
