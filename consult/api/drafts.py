@@ -70,7 +70,7 @@ def parse_draft() -> dict[str, Any]:
             raise Invalid(message, fields={"text": message})
         unknown = sorted(set(body) - {"text"})
         if unknown:
-            message = _("Unknown field.")
+            message = _("Unknown field: remove it.")
             raise Invalid(message, fields={name: message for name in unknown})
         parsed = draft_text.parse_text(text, field_name="text")
     return parsed_out(parsed)
