@@ -17,6 +17,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     callable returning the current aware UTC instant, for tests that move time.
     """
     from consult import errorhandlers, extensions, web
+    from consult.i18n import ensure_catalogs
     from consult.api import init_app as init_api
     from consult.runtime import build_runtime
 
@@ -45,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(flask_overrides)
+    ensure_catalogs(ROOT / "translations")
     runtime = build_runtime(settings, clock=clock) if clock else build_runtime(settings)
     app.extensions["consult"] = runtime
     app.session_interface = extensions.CookieSessions()
