@@ -17,8 +17,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     callable returning the current aware UTC instant, for tests that move time.
     """
     from consult import errorhandlers, extensions, web
-    from consult.i18n import ensure_catalogs
     from consult.api import init_app as init_api
+    from consult.i18n import ensure_catalogs
     from consult.runtime import build_runtime
 
     overrides = dict(test_config or {})
