@@ -142,7 +142,7 @@ def test_unknown_things_are_404_and_wrong_methods_405(api: Api, open_id: int) ->
     )
     nowhere = api.client.get("/api/v1/nowhere")
     assert "openapi.json" in error_of(nowhere, 404)["message"]
-    wrong_method = api.client.delete(f"/api/v1/consultations/{open_id}")
+    wrong_method = api.client.put(f"/api/v1/consultations/{open_id}")  # PATCH and DELETE exist
     assert error_of(wrong_method, 405)["code"] == "method_not_allowed"
     assert "GET" in wrong_method.headers["Allow"]
     # Outside the API the web UI's own pages answer.
