@@ -330,7 +330,9 @@ def test_the_openapi_document_describes_every_path_of_the_contract(client: Flask
     schema = document["components"]["schemas"]["ConsultationIn"]
     assert set(schema["required"]) == {"workflow", "title", "articles"}
     comment = document["components"]["schemas"]["CommentIn"]
-    assert set(comment["properties"]) == {"body", "author_name", "locality", "contact", "article"}
+    assert set(comment["properties"]) == {
+        *("body", "author_name", "locality", "contact", "article", "clause")
+    }
     assert "security" not in document["paths"]["/consultations/{id}/comments"]["post"]
 
 
