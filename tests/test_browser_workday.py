@@ -93,6 +93,7 @@ def test_a_word_draft_is_uploaded_fixed_saved_edited_posted_and_commented_by_cla
     page.goto(f"{live_url}/consultations/{consultation_id}")
     page.locator("#dieu-3-khoan-2").get_by_role("link", name=re.compile("Góp ý khoản 2")).click()
     expect(page).to_have_url(re.compile(r"/comment\?article=3&clause=2$"))
+    page.wait_for_load_state()  # the form's script (deferred) follows the choices
     expect(page.get_by_label("Bạn góp ý cho điều nào?")).to_have_value("3")
     expect(page.get_by_label("Khoản nào của điều? (không bắt buộc)")).to_have_value("2")
     quoted = page.locator("#commented-text-body")
