@@ -28,11 +28,10 @@ from consult.db import Driver, Prepared, as_writer, driver, upsert
 from consult.errors import Invalid, NotAllowedNow, NotFound
 from consult.i18n import _, current_language
 from consult.ledger import audit
-from consult.models import Article, ArticleText, Comment, Consultation, Window
+from consult.models import Article, Comment, Consultation, Window
 from consult.models.comment import CHANNELS
 from consult.permissions import Can
-from consult.services import consultations, resubmissions
-from consult.services.draft_text import clauses_of
+from consult.services import clauses, consultations, resubmissions
 from consult.text import fold
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -270,7 +269,7 @@ def _admit(
         raise Invalid(message, fields={"article": message})
     clause = data.clause.strip()
     if clause:
-        _check_clause(connection, facts.article_id, article, clause)
+        clauses.check(connection, facts.article_id, article, clause)
     row = {
         "consultation_id": consultation_id,
         "article_id": facts.article_id,
@@ -302,37 +301,6 @@ def _admit(
     if data.client and entered_by is None:
         row["resend_key"] = resubmissions.key_for(data.client, consultation_id, article, data.body)
     return row, facts
-
-
-_ARTICLE_TEXT = Prepared(
-    sa.select(col(ArticleText.text))
-    .where(col(ArticleText.article_id) == bindparam("article_id"))
-    .order_by(col(ArticleText.draft_version_id).desc())
-    .limit(1)
-)
-
-
-def _check_clause(
-    connection: Driver, article_id: int | None, article: str | None, clause: str
-) -> None:
-    """The clause named is one of the article's (in its newest text)."""
-    if article_id is None:
-        message = _("Choose the article first, then its clause.")
-        raise Invalid(message, fields={"clause": message})
-    found = _ARTICLE_TEXT.first(connection, {"article_id": article_id})
-    numbers = [c.number for c in clauses_of(found.text if found else "")]
-    if clause not in numbers:
-        message = (
-            _(
-                "Article %(article)s has no clause %(clause)s; its clauses are %(numbers)s.",
-                article=article,
-                clause=clause,
-                numbers=", ".join(numbers),
-            )
-            if numbers
-            else _("Article %(article)s has no numbered clauses.", article=article)
-        )
-        raise Invalid(message, fields={"clause": message})
 
 
 def _store(connection: Driver, row: dict[str, Any], now: datetime) -> Stored:
