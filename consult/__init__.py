@@ -19,6 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     from consult import errorhandlers, extensions, web
     from consult.api import init_app as init_api
+    from consult.i18n import ensure_catalogs
     from consult.runtime import build_runtime
 
     overrides = dict(test_config or {})
@@ -52,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=settings.session_hours * 3600,
     )
     app.config.update(flask_overrides)
+    ensure_catalogs(ROOT / "translations")
     runtime = build_runtime(settings, clock=clock) if clock else build_runtime(settings)
     app.extensions["consult"] = runtime
     app.session_interface = extensions.CookieSessions()

@@ -14,7 +14,17 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = Path(__file__).resolve().parent / "_data"
+"""What a built package carries beside the code (``setup.py`` copies it there): templates,
+static files, compiled translations, workflows, config and migrations."""
+FROM_CHECKOUT = (SOURCE_ROOT / "templates").is_dir() or not BUNDLED.is_dir()
+ROOT = SOURCE_ROOT if FROM_CHECKOUT else BUNDLED
+"""Where the templates, static files, translations, workflows, config and migrations are:
+the checkout, or the copy in an installed package."""
+HOME = SOURCE_ROOT if FROM_CHECKOUT else Path.cwd()
+"""Where the instance folder and relative paths are: the checkout, or for an installed
+package the working directory it is run from."""
 CONFIG_FILE = ROOT / "config" / "consult.toml"
 ENV_PREFIX = "CONSULT_"
 
@@ -25,7 +35,7 @@ class Settings:
     secret_key: str = ""
     workflows_dir: Path = ROOT / "workflows"
     holidays_dir: Path = ROOT / "config" / "holidays"
-    instance_dir: Path = ROOT / "instance"
+    instance_dir: Path = HOME / "instance"
     timezone: str = "Asia/Ho_Chi_Minh"
     ratelimit: str = "20/minute;200/hour"
     login_limit: str = "5/minute;20/hour"
@@ -65,11 +75,13 @@ class Settings:
         return replace(self, **overrides)
 
 
-def _coerce(name: str, value: Any) -> Any:
+def _coerce(name: str, value: Any, base: Path = HOME) -> Any:
+    """A setting's value from text; a relative path is taken from ``base`` (the config
+    file's paths name folders of the project, the environment's the working place)."""
     kind = {f.name: f.type for f in fields(Settings)}[name]
     if kind == "Path":
         path = Path(value)
-        return path if path.is_absolute() else ROOT / path
+        return path if path.is_absolute() else base / path
     if kind == "int":
         return int(value)
     if kind == "bool":
@@ -94,7 +106,7 @@ def load_settings(
             for key, value in tomllib.load(fh).items():
                 if key not in known:
                     raise ValueError(f"{config_file}: unknown setting {key!r}")
-                values[key] = _coerce(key, value)
+                values[key] = _coerce(key, value, ROOT)
     for key in known:
         env_value = environ.get(ENV_PREFIX + key.upper())
         if env_value is not None:
@@ -110,7 +122,7 @@ def _with_database_path(settings: Settings) -> Settings:
     path = settings.sqlite_path
     if path is None or path.is_absolute() or settings.database_url == "sqlite:///:memory:":
         return settings
-    return replace(settings, database_url=f"sqlite:///{ROOT / path}")
+    return replace(settings, database_url=f"sqlite:///{HOME / path}")
 
 
 def _with_secret_key(settings: Settings) -> Settings:

@@ -53,6 +53,8 @@ class Can(StrEnum):
     """Commenters' names, contacts and scans, in pages and exports."""
     START_CONSULTATION = "start_consultation"
     REVISE_DRAFT = "revise_draft"
+    EDIT_DRAFT = "edit_draft"
+    """Edit or delete a draft before it is posted."""
     ENTER_OPINIONS = "enter_opinions"
     """Type in opinions received on paper, in the box, at meetings, through the Front."""
     ATTACH_SCANS = "attach_scans"
@@ -75,6 +77,7 @@ TABLE: dict[Can, frozenset[str]] = {
     Can.READ_PERSONAL_DATA: frozenset(ROLES),
     Can.START_CONSULTATION: frozenset({DRAFTER}),
     Can.REVISE_DRAFT: frozenset({DRAFTER}),
+    Can.EDIT_DRAFT: frozenset({DRAFTER}),
     Can.ENTER_OPINIONS: frozenset({DRAFTER, REVIEWER}),
     Can.ATTACH_SCANS: frozenset({DRAFTER, REVIEWER}),
     Can.REVIEW_OPINIONS: frozenset({REVIEWER}),
@@ -90,6 +93,7 @@ REFUSALS: dict[Can, Any] = {
     Can.READ_PERSONAL_DATA: lazy("Your role does not give access to this consultation."),
     Can.START_CONSULTATION: lazy("Only the legal officer (drafter) can start a consultation."),
     Can.REVISE_DRAFT: lazy("Only the legal officer (drafter) can revise the draft."),
+    Can.EDIT_DRAFT: lazy("Only the legal officer (drafter) can edit or delete a draft."),
     Can.ENTER_OPINIONS: lazy(
         "Only the legal officer or the Fatherland Front can enter opinions received offline."
     ),

@@ -172,6 +172,7 @@ def test_a_new_commune_is_set_up_in_the_browser_and_starts_a_consultation(
         "Điều 1. Phạm vi điều chỉnh\nQuy chế này quy định việc thực hiện dân chủ ở xã.\n"
         "Điều 2. Đối tượng áp dụng\nCông dân cư trú trên địa bàn xã."
     )
+    page.get_by_role("button", name="Xem trước cấu trúc").click()  # the structure, then save
     page.get_by_role("button", name="Lưu dự thảo").click()
     expect(page.locator(".flash-success")).to_contain_text("2")
     consultation_url = page.url

@@ -142,7 +142,7 @@ def test_unknown_things_are_404_and_wrong_methods_405(api: Api, open_id: int) ->
     )
     nowhere = api.client.get("/api/v1/nowhere")
     assert "openapi.json" in error_of(nowhere, 404)["message"]
-    wrong_method = api.client.delete(f"/api/v1/consultations/{open_id}")
+    wrong_method = api.client.put(f"/api/v1/consultations/{open_id}")  # PATCH and DELETE exist
     assert error_of(wrong_method, 405)["code"] == "method_not_allowed"
     assert "GET" in wrong_method.headers["Allow"]
     # Outside the API the web UI's own pages answer.
@@ -330,7 +330,9 @@ def test_the_openapi_document_describes_every_path_of_the_contract(client: Flask
     schema = document["components"]["schemas"]["ConsultationIn"]
     assert set(schema["required"]) == {"workflow", "title", "articles"}
     comment = document["components"]["schemas"]["CommentIn"]
-    assert set(comment["properties"]) == {"body", "author_name", "locality", "contact", "article"}
+    assert set(comment["properties"]) == {
+        *("body", "author_name", "locality", "contact", "article", "clause")
+    }
     assert "security" not in document["paths"]["/consultations/{id}/comments"]["post"]
 
 

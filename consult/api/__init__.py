@@ -4,7 +4,8 @@ flask-smorest generates the OpenAPI document from the views' ``@bp.arguments`` a
 ``@bp.response`` and validates with the same marshmallow schemas. Modules: ``base`` (the
 blueprint, the parser, the documented refusals), ``auth`` (bearer tokens), ``routes``
 (workflows, consultations, actions, documents), ``comments`` (opinions, receipts),
-``register`` (the outgoing-document register), ``present`` (what each caller sees),
+``drafts`` (parsing, editing and deleting a draft before posting), ``register`` (the
+outgoing-document register), ``present`` (what each caller sees),
 ``schemas``, ``errors`` (the error shape), ``health``.
 """
 
@@ -45,7 +46,16 @@ class Api(flask_smorest.Api):
 
 def init_app(app: Flask) -> None:
     # Importing the view modules registers their routes on the blueprint.
-    from consult.api import admin, auth, comments, health, province, register, routes  # noqa: F401
+    from consult.api import (  # noqa: F401
+        admin,
+        auth,
+        comments,
+        drafts,
+        health,
+        province,
+        register,
+        routes,
+    )
     from consult.api.base import bp
     from consult.extensions import csrf
 

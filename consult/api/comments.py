@@ -49,6 +49,7 @@ def comment_create(data: dict[str, Any], id: int) -> tuple[dict[str, Any], dict[
             locality=data["locality"],
             contact=data["contact"],
             article=article,
+            clause=data["clause"],
             channel="online",
             client=scope.client_key(),
         ),

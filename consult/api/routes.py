@@ -13,6 +13,7 @@ from consult.actor import Actor
 from consult.api import present
 from consult.api.auth import staff_only
 from consult.api.base import bp, refusals
+from consult.api.draft_schemas import article_inputs
 from consult.api.schemas import (
     ActionPayloadIn,
     ConsultationIn,
@@ -26,7 +27,6 @@ from consult.api.workflow_schemas import WorkflowListOut
 from consult.models import Consultation, Organization
 from consult.permissions import Can
 from consult.services import consultations, organizations
-from consult.workflow.engine import ArticleInput
 
 STAFF_CONSULTATION_OUT = StaffConsultationOut()
 CONSULTATION_OUT = ConsultationOut()
@@ -95,15 +95,8 @@ def consultation_create(data: dict[str, Any]) -> ResponseReturnValue:
             workflow_id=data["workflow"],
             title=data["title"].strip(),
             summary=data["summary"].strip(),
-            articles=[
-                ArticleInput(
-                    number=a["number"],
-                    title=a["title"].strip(),
-                    text=a["text"].strip(),
-                    chapter=a["chapter"].strip(),
-                )
-                for a in data["articles"]
-            ],
+            articles=article_inputs(data["articles"]),
+            preamble=data["preamble"],
             now=now,
         )
     location = url_for("api.consultation", id=created.id)

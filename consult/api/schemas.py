@@ -79,17 +79,38 @@ class TokenIn(In):
     password = fields.String(required=True, load_only=True)
 
 
+class PointIn(In):
+    letter = fields.String(required=True, validate=length(1, 2), metadata={"example": "a"})
+    text = fields.String(required=True, validate=length(1, 5000))
+
+
+class ClauseIn(In):
+    number = ArticleNumber(required=True, validate=length(1, 10), metadata={"example": "1"})
+    text = fields.String(required=True, validate=length(1, 10000))
+    points = fields.List(fields.Nested(PointIn), load_default=list)
+
+
 class ArticleIn(In):
+    """An article as typed (``text``) or as ``POST /drafts/parse`` gives it (``clauses``,
+    written out as "1. …" and "a) …" lines after any ``text``)."""
+
     number = ArticleNumber(required=True, validate=length(1, 20), metadata={"example": "2"})
     title = fields.String(load_default="", validate=length(0, 300))
-    text = fields.String(required=True, validate=length(1, 20000))
+    text = fields.String(load_default="", validate=length(0, 50000))
     chapter = fields.String(load_default="", validate=length(0, 200))
+    clauses = fields.List(fields.Nested(ClauseIn), load_default=list)
+
+    @validates_schema
+    def some_text(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if not data.get("text", "").strip() and not data.get("clauses"):
+            raise ValidationError(_("Required: fill it in."), field_name="text")
 
 
 class ConsultationIn(In):
     workflow = fields.String(required=True, metadata={"example": "qcdc-ubnd-xa"})
     title = fields.String(required=True, validate=length(1, 300))
     summary = fields.String(load_default="", validate=length(0, 10000))
+    preamble = fields.String(load_default="", validate=length(0, 20000))
     articles = fields.List(
         fields.Nested(ArticleIn),
         required=True,
@@ -140,6 +161,10 @@ class CommentIn(In):
         load_default=None,
         allow_none=True,
         metadata={"description": "The article's number as in the draft; none: the whole draft."},
+    )
+    clause = ArticleNumber(
+        load_default="",
+        metadata={"description": "The clause (khoản) of that article, by its number."},
     )
 
 

@@ -22,6 +22,7 @@ from consult.calendar.dates import (
     format_moment,
     hm_dmy,
     local_date,
+    parse_dmy,
     use_zone,
     zone,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "format_moment",
     "hm_dmy",
     "local_date",
+    "parse_dmy",
     "parse_year",
     "provisional_note",
     "statutory_year",

@@ -42,6 +42,18 @@ def local_date(instant: datetime, tz: ZoneInfo | None = None) -> date:
     return instant.astimezone(tz or _zone).date()
 
 
+def parse_dmy(text: str) -> date:
+    """A date as typed: ``05/02/2024`` (day first, as the app writes it; ``5/2/2024`` and
+    ``05-02-2024`` too) or ``2024-02-05``. :class:`ValueError` otherwise."""
+    text = text.strip()
+    if len(text) == 10 and text[4] == "-":
+        return date.fromisoformat(text)
+    parts = text.replace("-", "/").replace(".", "/").split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        raise ValueError(text)
+    return date(int(parts[2]), int(parts[1]), int(parts[0]))
+
+
 def dmy(value: date | datetime | None, tz: ZoneInfo | None = None) -> str:
     """``05/02/2024``; an instant is first put in local time. ``None`` is empty."""
     if value is None:

@@ -17,7 +17,7 @@ from docxtpl import DocxTemplate
 from sqlmodel import Session, col, select
 
 from consult.calendar import dmy, format_deadline, format_moment
-from consult.documents import layout
+from consult.documents import layout, pages
 from consult.documents.render import TEMPLATES_DIR, addressees, fold_symbol, organization_body
 from consult.errors import NotFound
 from consult.i18n import _
@@ -162,7 +162,7 @@ def _render(template: str, values: dict[str, Any]) -> bytes:
     document.render(values, autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return pages.numbered(buffer.getvalue())  # page numbers from page 2 (Decree 30/2020)
 
 
 def ballot_document(
@@ -220,7 +220,10 @@ def recognition_decision(
         signing_position=signing.position,
         signer_name=signing.name,
         recipients=layout.Recipients(
-            [f"{values['village']} (để thực hiện)", *addressees(organization, "decision")[1:]],
+            [
+                f"{values['village']} (để thực hiện)",
+                *addressees(organization, "decision", document.issued_on)[1:],
+            ],
             "VHXH",
         ).lines,
     )

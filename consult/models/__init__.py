@@ -13,6 +13,7 @@ from consult.models.consultation import (
 from consult.models.document import Document, PostingRecord, RegisterCounter, SignedCopy
 from consult.models.holiday import HolidayAnnouncement
 from consult.models.household import Ballot, BallotAnswer, Household
+from consult.models.meeting import Meeting
 from consult.models.notification import Notification, NotificationPreference
 from consult.models.organization import Locality, Organization, PostingPlace
 from consult.models.portal import ReceiptSubscription
@@ -36,6 +37,7 @@ __all__ = [
     "HolidayAnnouncement",
     "Household",
     "Locality",
+    "Meeting",
     "Membership",
     "Notification",
     "NotificationPreference",

@@ -23,11 +23,26 @@ class Comment(SQLModel, table=True):
             sqlite_where=text("resend_key IS NOT NULL"),
             postgresql_where=text("resend_key IS NOT NULL"),
         ),
+        Index(
+            "ix_comment_entry_key",
+            "entry_key",
+            unique=True,
+            sqlite_where=text("entry_key IS NOT NULL"),
+            postgresql_where=text("entry_key IS NOT NULL"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     consultation_id: int = Field(foreign_key="consultation.id")
     article_id: int | None = Field(default=None, foreign_key="article.id")
     """``None`` for a general opinion on the whole draft."""
+    clause: str = Field(default="", max_length=10)
+    """The clause (khoản) of the article commented on, by its number; empty for the article
+    as a whole."""
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    """The meeting (village meeting, dialogue conference…) where the opinion was given."""
+    entry_key: str | None = Field(default=None, max_length=80)
+    """For an opinion typed in from a sheet: the sheet's key and the row, so the same sheet
+    sent again stores nothing twice. Unique while set."""
     body: str
     search_text: str = ""
     """The body lower-cased and without diacritics, so "cong khai" finds "công khai"."""

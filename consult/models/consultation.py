@@ -30,6 +30,9 @@ class Consultation(SQLModel, table=True):
     tracks: dict[str, str] = json_column(default_factory=dict)
     """The state of each of the definition's tracks that has moved (the synthesis report…);
     a track not named is in its initial state. Written only by the engine's compare-and-set."""
+    deleted_at: datetime | None = instant(nullable=True)
+    """Set when a draft never posted is deleted: it leaves every list and page, while the audit
+    entries that name it stay (the log is append-only)."""
 
 
 class WorkflowSnapshot(SQLModel, table=True):
@@ -53,6 +56,11 @@ class DraftVersion(SQLModel, table=True):
     consultation_id: int = Field(foreign_key="consultation.id", index=True)
     number: int = 1
     note: str = ""
+    preamble: str = ""
+    """Text of the draft before its first article (the title block, the grounds)."""
+    pre_posting: bool = False
+    """Saved before the draft was posted (edits of the working draft); the last such version is
+    the text posted for comments, the later ones are revisions after the window."""
     created_at: datetime = instant()
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
 

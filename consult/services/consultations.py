@@ -46,7 +46,7 @@ def for_staff(
     :class:`~consult.errors.NotFound` if there is none, else
     :class:`~consult.errors.Forbidden` with the capability's message."""
     consultation = session.get(Consultation, consultation_id)
-    if consultation is None:
+    if consultation is None or consultation.deleted_at is not None:
         raise NotFound(_("Consultation %(id)s does not exist.", id=consultation_id))
     permissions.require_on(actor, capability, consultation)
     return consultation
@@ -60,7 +60,7 @@ def listing(
     public_only: bool = False,
     organization_id: int | None = None,
 ) -> list[Consultation]:
-    query = select(Consultation)
+    query = select(Consultation).where(col(Consultation.deleted_at).is_(None))
     if state:
         query = query.where(Consultation.state == state)
     if workflow:

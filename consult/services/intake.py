@@ -31,7 +31,7 @@ from consult.ledger import audit
 from consult.models import Article, Comment, Consultation, Window
 from consult.models.comment import CHANNELS
 from consult.permissions import Can
-from consult.services import consultations, resubmissions
+from consult.services import clauses, consultations, resubmissions
 from consult.text import fold
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -45,10 +45,16 @@ class CommentInput:
     locality: str = ""
     contact: str = ""
     article: str | None = None
+    clause: str = ""
+    """The clause (khoản) of the article, by its number; empty for the whole article."""
     channel: str = "online"
     represents: int = 1
     received_at: datetime | None = None
     """For an offline opinion: when it was received; default now."""
+    meeting_id: int | None = None
+    """The meeting the opinion was given at (a meeting sheet)."""
+    entry_key: str | None = None
+    """The sheet and row it was typed from: the same row sent again is stored once."""
     client: str = ""
     """A keyed hash of the sending client (online only): the same text from the same client
     within minutes is stored once (see :mod:`consult.services.resubmissions`)."""
@@ -128,6 +134,7 @@ def _validate(data: CommentInput) -> None:
             n=len(data.body),
         )
     for name, value, limit in (
+        ("clause", data.clause, 10),
         ("author_name", data.author_name, 120),
         ("locality", data.locality, 100),
         ("contact", data.contact, 200),
@@ -260,9 +267,15 @@ def _admit(
     if article is not None and facts.article_id is None:
         message = _("The draft has no article %(number)s.", number=data.article)
         raise Invalid(message, fields={"article": message})
+    clause = data.clause.strip()
+    if clause:
+        clauses.check(connection, facts.article_id, article, clause)
     row = {
         "consultation_id": consultation_id,
         "article_id": facts.article_id,
+        "clause": clause,
+        "meeting_id": data.meeting_id,
+        "entry_key": data.entry_key,
         "body": data.body.strip(),
         "search_text": fold(data.body),
         "channel": data.channel,
@@ -299,6 +312,12 @@ def _store(connection: Driver, row: dict[str, Any], now: datetime) -> Stored:
         inserted = statement.first(connection, row)
         if inserted is not None:
             return Stored(inserted.id, row["consultation_id"], row["receipt"], row["received_at"])
+        if row["entry_key"]:
+            entered = _ENTERED.first(connection, {"entry_key": row["entry_key"]})
+            if entered is not None:
+                return Stored(
+                    entered.id, entered.consultation_id, entered.receipt, entered.received_at
+                )
         if row["resend_key"]:
             already = resubmissions.earlier(connection, row["resend_key"], now)
             if already is not None:
@@ -312,6 +331,16 @@ def _store(connection: Driver, row: dict[str, Any], now: datetime) -> Stored:
         row["receipt"] = new_receipt()
     raise RuntimeError("could not store the opinion: receipt codes keep colliding")
 
+
+_ENTERED = Prepared(
+    sa.select(
+        col(Comment.id),
+        col(Comment.consultation_id),
+        col(Comment.receipt),
+        col(Comment.received_at),
+    ).where(col(Comment.entry_key) == bindparam("entry_key", type_=String))
+)
+"""The opinion typed in from a sheet's row, when that row was sent before."""
 
 _COMMENTS = Comment.__table__  # type: ignore[attr-defined]
 _ROW = tuple(column.name for column in _COMMENTS.columns if column.name != "id")

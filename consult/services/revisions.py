@@ -53,6 +53,14 @@ def version(session: Session, consultation_id: int, number: int) -> DraftVersion
     return found
 
 
+def posted_version(session: Session, consultation_id: int) -> DraftVersion | None:
+    """The version put to consultation: the last one saved before posting."""
+    query = select(DraftVersion).where(
+        DraftVersion.consultation_id == consultation_id, col(DraftVersion.pre_posting).is_(True)
+    )
+    return session.exec(query.order_by(col(DraftVersion.number).desc())).first()
+
+
 def check_can_revise(session: Session, consultation: Consultation, now: datetime) -> None:
     """The draft is revised after the opinions are in and before the decision is issued."""
     assert consultation.id is not None
@@ -242,7 +250,8 @@ def revisions_reflected(ctx: ActionContext) -> str | None:
     stays (``unchanged_reason``): the decision never carries a promise the text does not keep."""
     session, cid = ctx.session, ctx.consultation_id
     all_versions = versions(session, cid)
-    posted = _texts(session, all_versions[0].id) if all_versions else {}
+    first = posted_version(session, cid)
+    posted = _texts(session, first.id) if first else {}
     latest = _texts(session, all_versions[-1].id) if all_versions else {}
     query = (
         select(Article.number, Comment.receipt, CommentChange.article_id)

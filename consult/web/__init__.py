@@ -1,7 +1,8 @@
 """The server-rendered web UI: public pages for citizens, staff pages, login.
 
 Blueprints: ``public`` (:mod:`.public` and :mod:`.portal`), ``staff`` (:mod:`.staff`,
-:mod:`.steps`, :mod:`.entry`, :mod:`.notices`), ``review`` (:mod:`.review`, :mod:`.opinions`,
+:mod:`.steps`, :mod:`.working_draft`, :mod:`.entry`, :mod:`.meetings`, :mod:`.notices`),
+``review`` (:mod:`.review`, :mod:`.opinions`,
 :mod:`.drafts`, :mod:`.report`), ``documents`` and ``register`` (official documents and the
 register), ``auth``.
 """
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
         entry,
         filters,
         headers,
+        meetings,
         notices,
         portal,
         province,
@@ -30,6 +32,7 @@ def init_app(app: Flask) -> None:
         report,
         staff,
         steps,
+        working_draft,
     )
 
     scope.init_app(app)

@@ -84,7 +84,9 @@ def compare(consultation_id: int) -> str:
         raise NotFound(_("The draft has no version yet."))
     newest = all_versions[-1].number
     new = revisions.version(session, consultation_id, request.args.get("to", newest, type=int))
-    old = revisions.version(session, consultation_id, request.args.get("from", 1, type=int))
+    posted = revisions.posted_version(session, consultation_id)
+    start = posted.number if posted else 1
+    old = revisions.version(session, consultation_id, request.args.get("from", start, type=int))
     return render_template(
         "review/compare.html",
         consultation=item,

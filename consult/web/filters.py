@@ -18,7 +18,7 @@ from consult.documents.facts import group_numbers
 from consult.i18n import _, current_language
 from consult.models import Organization, Window
 from consult.permissions import Can
-from consult.services import calendar_updates
+from consult.services import calendar_updates, draft_text
 
 
 def deadline(value: datetime | None) -> str:
@@ -106,6 +106,8 @@ def init_app(app: Flask) -> None:
         role=permissions.role_label,
         audit_action=audit_label,
         group_numbers=group_numbers,
+        clauses=draft_text.clauses_of,
+        article_lead=draft_text.lead_of,
     )
     app.jinja_env.globals.update(
         publicity=publicity,

@@ -6,7 +6,6 @@ periods) live in the services and the engine, whose errors are shown next to the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -26,10 +25,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from consult.errors import Invalid
 from consult.i18n import _, lazy
 from consult.models.comment import CHANNELS, DISPOSITIONS
+from consult.services import draft_text
 from consult.workflow.definition import Action, PayloadField
+from consult.workflow.drafting import check_articles
 from consult.workflow.engine import ArticleInput
 from consult.workflow.payload import TYPES
 
@@ -125,11 +125,15 @@ class NewConsultationForm(FlaskForm):
         ],
     )
     summary = TextAreaField(lazy("Summary"), render_kw={"rows": 3})
-    articles = TextAreaField(
-        lazy("Articles"),
-        validators=[DataRequired(message=lazy("Enter at least one article."))],
-        render_kw={"rows": 16},
+    draft_file = FileField(
+        lazy("Word file of the draft (.docx)"),
+        render_kw={
+            "accept": ".docx,application/vnd.openxmlformats-officedocument."
+            "wordprocessingml.document"
+        },
     )
+    articles = TextAreaField(lazy("Text of the draft"), render_kw={"rows": 20})
+    confirm = BooleanField(lazy("I have read the warnings and the structure is right"))
 
 
 class DispositionForm(FlaskForm):
@@ -149,67 +153,14 @@ class DispositionForm(FlaskForm):
 
 # --- article text -------------------------------------------------------------------------
 
-_ARTICLE = re.compile(
-    r"^\s*(?:Điều|Dieu|Article)\s+(\d+[a-zA-Z]?)\s*[.:\-–]?\s*(.*)$", re.IGNORECASE
-)
-_CHAPTER = re.compile(r"^\s*(?:Chương|Chuong|Chapter)\s+\S+", re.IGNORECASE)
-
 
 def parse_articles(text: str) -> list[ArticleInput]:
-    """Articles typed as one block each: a line ``Điều 3. Title``, then the text.
-
-    A line ``Chương II. …`` sets the chapter of the articles after it. Text before the first
-    article is refused, so nothing typed is silently dropped.
-    """
-    articles: list[dict[str, Any]] = []
-    chapter = ""
-    stray: list[str] = []
-    for line in text.replace("\r\n", "\n").split("\n"):
-        if _CHAPTER.match(line):
-            chapter = line.strip()[:200]
-            continue
-        found = _ARTICLE.match(line)
-        if found:
-            articles.append(
-                {
-                    "number": found.group(1),
-                    "title": found.group(2).strip()[:300],
-                    "chapter": chapter,
-                    "lines": [],
-                }
-            )
-        elif articles:
-            articles[-1]["lines"].append(line.rstrip())
-        elif line.strip():
-            stray.append(line.strip())
-    if stray:
-        message = _(
-            "Start each article with a line such as “Điều 1. Phạm vi điều chỉnh”; "
-            "this text comes before the first article: %(text)s",
-            text=stray[0][:80],
-        )
-        raise Invalid(message, fields={"articles": message})
-    if not articles:
-        message = _(
-            "Enter at least one article, starting with a line such as “Điều 1. Phạm vi điều chỉnh”."
-        )
-        raise Invalid(message, fields={"articles": message})
-    numbers = [a["number"] for a in articles]
-    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
-    if repeated:
-        message = _(
-            "Article numbers must differ; repeated: %(numbers)s.", numbers=", ".join(repeated)
-        )
-        raise Invalid(message, fields={"articles": message})
-    return [
-        ArticleInput(
-            number=a["number"],
-            title=a["title"],
-            chapter=a["chapter"],
-            text="\n".join(a["lines"]).strip(),
-        )
-        for a in articles
-    ]
+    """Articles as typed or pasted (the layouts of :mod:`consult.services.draft_text`), each
+    number once; an error names the articles field."""
+    parsed = draft_text.parse_text(text, field_name="articles")
+    items = draft_text.inputs(parsed)
+    check_articles(items)
+    return items
 
 
 # --- action forms, generated from the definition's payload fields --------------------------

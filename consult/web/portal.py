@@ -12,7 +12,7 @@ from consult.errors import ConsultError, NotAllowedNow, NotFound
 from consult.extensions import csrf, limiter
 from consult.i18n import _, current_language
 from consult.models import Consultation, Window
-from consult.services import consultations, intake, organizations, portal
+from consult.services import consultations, draft_text, intake, organizations, portal
 from consult.services.consultations import ArticleView
 from consult.services.notifications import receipt_notices
 from consult.web.common import Refused, perform, show_errors
@@ -40,6 +40,41 @@ def _fill_choices(
         form.article.data = wanted if wanted in {a.number for a in articles} else ""
 
 
+def _fill_clauses(form: PortalCommentForm, articles: list[ArticleView]) -> ArticleView | None:
+    """The clauses of the article chosen; on arrival the clause asked for (``?clause=2``).
+    The article chosen, whose text (or the clause's) the form shows."""
+    article = next((a for a in articles if a.number == form.article.data), None)
+    clauses = draft_text.clauses_of(article.text) if article else []
+    form.clause.choices = [("", _("The whole article"))] + [
+        (c.number, _("Clause %(number)s", number=c.number)) for c in clauses
+    ]
+    if request.method == "GET":
+        wanted = request.args.get("clause", "")
+        form.clause.data = wanted if wanted in {c.number for c in clauses} else ""
+    return article
+
+
+def _quoted(form: PortalCommentForm, article: ArticleView | None) -> str:
+    """The text commented on, shown beside the opinion: the clause's, else the article's."""
+    if article is None:
+        return ""
+    return draft_text.clause_text(article.text, form.clause.data or "") or article.text
+
+
+def _clause_map(articles: list[ArticleView]) -> dict[str, Any]:
+    """For the page's script: each article's text and its clauses' texts."""
+    return {
+        a.number: {
+            "text": a.text,
+            "clauses": {
+                c.number: draft_text.clause_text(a.text, c.number)
+                for c in draft_text.clauses_of(a.text)
+            },
+        }
+        for a in articles
+    }
+
+
 def _closed_page(consultation: Consultation, form: CommentForm, message: str) -> tuple[str, int]:
     """The opinion was not taken (the window is not open): say why, and give the text back."""
     assert consultation.id is not None
@@ -57,6 +92,7 @@ def _closed_page(consultation: Consultation, form: CommentForm, message: str) ->
 def _portal_form(consultation: Consultation, articles: list[ArticleView]) -> PortalCommentForm:
     form = PortalCommentForm()
     _fill_choices(form, consultation, articles)
+    _fill_clauses(form, articles)
     return form
 
 
@@ -72,6 +108,7 @@ def _input(form: PortalCommentForm) -> intake.CommentInput:
         locality=form.locality_value(),
         contact=form.contact.data or "",
         article=form.article.data or None,
+        clause=(form.clause.data or "") if form.article.data else "",
         channel="online",
         client=scope.client_key(),
     )
@@ -140,6 +177,10 @@ def comment(consultation_id: int) -> Any:
         window=window,
         other=OTHER_LOCALITY,
         body_max=intake.BODY_MAX,
+        quoted=_quoted(form, next((a for a in articles if a.number == form.article.data), None)),
+        clause_map=_clause_map(articles),
+        clause_label=_("Clause %(number)s", number="{n}"),
+        whole_article=_("The whole article"),
     ), status
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField
+from wtforms import BooleanField, SelectField
 
 from consult.i18n import lazy
 from consult.web.forms import CommentForm
@@ -14,6 +14,9 @@ STEP_SEND = "send"
 
 
 class PortalCommentForm(CommentForm):
+    clause = SelectField(
+        lazy("Which clause of the article? (optional)"), choices=[], validate_choice=False
+    )
     notify = BooleanField(
         lazy("Tell me by e-mail when the response is published"),
         description=lazy(

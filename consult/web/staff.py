@@ -11,11 +11,12 @@ from dataclasses import fields
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from consult import permissions, scope
 from consult.permissions import Can
-from consult.services import consultations, notifications, overview, province
+from consult.services import consultations, drafts, notifications, overview, province
 from consult.web import common
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -40,10 +41,14 @@ def dashboard() -> str:
 
 @bp.route("/consultations/<int:consultation_id>")
 def consultation(consultation_id: int) -> str:
+    session, actor = scope.db(), scope.current_actor()
     found = overview.consultation_file(
-        scope.db(), scope.runtime().engine, consultation_id, scope.current_actor(), scope.now()
+        session, scope.runtime().engine, consultation_id, actor, scope.now()
     )
     page: dict[str, Any] = {f.name: getattr(found, f.name) for f in fields(found)}
+    editable = permissions.allows_on(
+        actor, Can.EDIT_DRAFT, found.consultation
+    ) and not drafts.posted_refusal(session, found.consultation)
     return render_template(
         "staff/consultation.html",
         **page,
@@ -51,6 +56,8 @@ def consultation(consultation_id: int) -> str:
         window_titles=found.window_titles,
         action_titles=found.action_titles,
         article_numbers=found.article_numbers,
+        editable=editable,
+        delete_form=FlaskForm() if editable else None,
     )
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from consult import permissions
 from consult.actor import Actor
+from consult.errors import Invalid
 from consult.i18n import _
 from consult.ledger import audit
 from consult.models import Article, ArticleText, Consultation, DraftVersion, Organization
@@ -25,6 +26,20 @@ class ArticleInput:
     chapter: str = ""
 
 
+def check_articles(articles: list[ArticleInput]) -> None:
+    """At least one article, each number once (an opinion names its article by number)."""
+    if not articles:
+        message = _("Enter at least one article.")
+        raise Invalid(message, fields={"articles": message})
+    numbers = [a.number for a in articles]
+    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    if repeated:
+        message = _(
+            "Article numbers must differ; repeated: %(numbers)s.", numbers=", ".join(repeated)
+        )
+        raise Invalid(message, fields={"articles": message})
+
+
 def start(
     catalog: Catalog,
     session: Session,
@@ -36,9 +51,11 @@ def start(
     summary: str,
     articles: list[ArticleInput],
     now: datetime,
+    preamble: str = "",
 ) -> Consultation:
     assert organization.id is not None
     permissions.require(actor, Can.START_CONSULTATION, organization.id)
+    check_articles(articles)
     definition = catalog.get(workflow_id)
     catalog.snapshot(session, definition, now)
     consultation = Consultation(
@@ -62,6 +79,8 @@ def start(
         created_at=now,
         created_by_id=actor.user_id,
         note=_("Draft put to consultation"),
+        preamble=preamble.strip(),
+        pre_posting=True,
     )
     session.add(draft)
     session.flush()

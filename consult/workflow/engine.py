@@ -97,7 +97,7 @@ class Engine:
 
     def get(self, session: Session, consultation_id: int) -> Consultation:
         consultation = session.get(Consultation, consultation_id)
-        if consultation is None:
+        if consultation is None or consultation.deleted_at is not None:
             raise NotFound(_("Consultation %(id)s does not exist.", id=consultation_id))
         return consultation
 
@@ -171,6 +171,7 @@ class Engine:
         summary: str,
         articles: list[ArticleInput],
         now: datetime,
+        preamble: str = "",
     ) -> Consultation:
         """A new consultation on a draft (see :mod:`consult.workflow.drafting`)."""
         return drafting.start(
@@ -183,6 +184,7 @@ class Engine:
             summary=summary,
             articles=articles,
             now=now,
+            preamble=preamble,
         )
 
     # --- taking an action ---------------------------------------------------------------

@@ -14,6 +14,7 @@ from consult.db import upsert
 from consult.errors import Invalid
 from consult.i18n import _
 from consult.models import NotificationPreference
+from consult.vocabulary import N_
 
 KINDS = (
     "reminder_3d",
@@ -24,14 +25,15 @@ KINDS = (
     "report_to_council",
 )
 KIND_TITLES = {
-    "reminder_3d": "Reminder 3 days before a comment window closes",
-    "reminder_1d": "Reminder on the last day of a comment window",
-    "window_closed": "A comment window has closed: synthesis to do",
-    "publish_due": "A decision to publish within 5 working days",
-    "publish_overdue": "A decision not published in time",
-    "report_to_council": "Report the consultation to the People's Council",
+    "reminder_3d": N_("Reminder 3 days before a comment window closes"),
+    "reminder_1d": N_("Reminder on the last day of a comment window"),
+    "window_closed": N_("A comment window has closed: synthesis to do"),
+    "publish_due": N_("A decision to publish within 5 working days"),
+    "publish_overdue": N_("A decision not published in time"),
+    "report_to_council": N_("Report the consultation to the People's Council"),
 }
-"""English message ids for a preferences page: show them with ``consult.i18n._``."""
+"""English message ids (marked for the catalog) for a preferences page: show them with
+``consult.i18n._``."""
 
 
 @dataclass(frozen=True)
