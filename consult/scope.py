@@ -145,10 +145,10 @@ class Request(FlaskRequest):
     parameter_storage_class = CleanedValues
 
 
-BIGGEST_ID = 2**63 - 1
-"""The largest whole number both databases store (a signed 64-bit BIGINT): a larger id or
-number names nothing, and must never reach a query (SQLite's OverflowError, PostgreSQL's
-NumericValueOutOfRange)."""
+BIGGEST_ID = 2**31 - 1
+"""The largest id or number the tables store: their ``INTEGER`` columns are 32-bit on
+PostgreSQL (SQLite's hold 64). A larger number names nothing and must never reach a query
+(PostgreSQL's NumericValueOutOfRange, SQLite's OverflowError past 64 bits)."""
 
 
 NO_ID = 0
@@ -188,9 +188,9 @@ def whole_number(value: str) -> int:
     return number
 
 
-BIGGEST_PAGE = 10**12
+BIGGEST_PAGE = 10**6
 """Pages past this one are past any list's end; the bound keeps page × page size (the
-query's OFFSET) within :data:`BIGGEST_ID`."""
+query's OFFSET, at most 200 a page) within :data:`BIGGEST_ID`."""
 
 
 def page_number(value: str) -> int:

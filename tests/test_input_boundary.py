@@ -16,6 +16,7 @@ from consult.db import write_session
 from consult.documents import docx_reader
 from consult.models import Comment, Organization
 from consult.runtime import Runtime
+from consult.scope import BIGGEST_ID
 from consult.text import spreadsheet_cell
 from tests.conftest import Clock
 from tests.helpers import csrf, login, post_draft, start, take
@@ -140,7 +141,7 @@ def test_an_id_beyond_what_the_database_holds_is_not_found_on_pages_and_in_the_a
     for path in (
         f"/api/v1/consultations/{HUGE}",
         f"/api/v1/consultations/{HUGE}/documents",
-        f"/api/v1/consultations/{2**63}",
+        f"/api/v1/consultations/{BIGGEST_ID + 1}",
         f"/api/v1/documents/{HUGE}",
         f"/api/v1/holidays/{HUGE}",
         f"/consultations/{HUGE}",
@@ -157,7 +158,7 @@ def test_an_id_beyond_what_the_database_holds_is_not_found_on_pages_and_in_the_a
     for path in (f"/staff/consultations/{HUGE}", f"/staff/review/{HUGE}"):
         assert client.get(path).status_code == 404, path
     # the largest id the database holds is an ordinary unknown id, and a real one still opens
-    assert client.get(f"/api/v1/consultations/{2**63 - 1}").status_code == 404
+    assert client.get(f"/api/v1/consultations/{BIGGEST_ID}").status_code == 404
     assert client.get(f"/api/v1/consultations/{consultation_id}").status_code == 200
 
 
