@@ -13,7 +13,7 @@ import hashlib
 import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import MAXYEAR, MINYEAR, date, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, request
@@ -22,6 +22,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlmodel import Session
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
+from werkzeug.routing import IntegerConverter, Map
 
 from consult.actor import CITIZEN, Actor
 from consult.db import as_writer
@@ -144,6 +145,70 @@ class Request(FlaskRequest):
     parameter_storage_class = CleanedValues
 
 
+BIGGEST_ID = 2**31 - 1
+"""The largest id or number the tables store: their ``INTEGER`` columns are 32-bit on
+PostgreSQL (SQLite's hold 64). A larger number names nothing and must never reach a query
+(PostgreSQL's NumericValueOutOfRange, SQLite's OverflowError past 64 bits)."""
+
+
+NO_ID = 0
+"""What a path's number beyond :data:`BIGGEST_ID` becomes: an id no row has (they start at 1)."""
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:…>`` in every route of the app, documented as 0 to :data:`BIGGEST_ID`.
+
+    A larger number is :data:`NO_ID`, so the view answers as for any unknown id (404, after
+    the same token and role checks) and the number never reaches a query. Refusing it here
+    instead would make werkzeug answer 405 where another method shares the path.
+    """
+
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = BIGGEST_ID,
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+    def to_python(self, value: str) -> Any:
+        if int(value) > BIGGEST_ID:
+            return NO_ID
+        return super().to_python(value)
+
+
+def whole_number(value: str) -> int:
+    """A query argument's whole number, for ``request.args.get(name, default, type=...)``:
+    outside 0 to :data:`BIGGEST_ID` it is no number, so the default applies (as for "abc")."""
+    number = int(value)
+    if not 0 <= number <= BIGGEST_ID:
+        raise ValueError(value)
+    return number
+
+
+BIGGEST_PAGE = 10**6
+"""Pages past this one are past any list's end; the bound keeps page × page size (the
+query's OFFSET, at most 200 a page) within :data:`BIGGEST_ID`."""
+
+
+def page_number(value: str) -> int:
+    """A ``?page=`` argument: 0 to :data:`BIGGEST_PAGE`, else the default applies."""
+    number = whole_number(value)
+    if number > BIGGEST_PAGE:
+        raise ValueError(value)
+    return number
+
+
+def calendar_year(value: str) -> int:
+    """A ``?year=`` argument: a year a date can have (1 to 9999), else the default applies."""
+    number = whole_number(value)
+    if not MINYEAR <= number <= MAXYEAR:
+        raise ValueError(value)
+    return number
+
+
 def _close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
@@ -151,5 +216,7 @@ def _close_session(_exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Before any blueprint: the routes' converters are bound when they are registered."""
+    app.url_map.converters["int"] = BoundedInt
     app.request_class = Request
     app.teardown_appcontext(_close_session)

@@ -16,6 +16,7 @@ from consult.db import write_session
 from consult.documents import docx_reader
 from consult.models import Comment, Organization
 from consult.runtime import Runtime
+from consult.scope import BIGGEST_ID
 from consult.text import spreadsheet_cell
 from tests.conftest import Clock
 from tests.helpers import csrf, login, post_draft, start, take
@@ -128,3 +129,60 @@ def test_a_nul_stored_before_never_breaks_the_synthesis_report(
     report = client.get(f"/staff/review/{consultation_id}/report.docx")
     assert report.status_code == 200
     assert "ThônY" in docx_reader.text(report.data)
+
+
+HUGE = "99999999999999999999999"  # beyond 64 bits: no database column holds it
+
+
+def test_an_id_beyond_what_the_database_holds_is_not_found_on_pages_and_in_the_api(
+    client: FlaskClient, runtime: Runtime, commune: Organization
+) -> None:
+    consultation_id = opened(runtime, commune)
+    for path in (
+        f"/api/v1/consultations/{HUGE}",
+        f"/api/v1/consultations/{HUGE}/documents",
+        f"/api/v1/consultations/{BIGGEST_ID + 1}",
+        f"/api/v1/documents/{HUGE}",
+        f"/api/v1/holidays/{HUGE}",
+        f"/consultations/{HUGE}",
+        f"/documents/{HUGE}/download",
+    ):
+        answer = client.get(path)
+        assert answer.status_code == 404, (path, answer.status_code)
+    sent = client.post(f"/api/v1/consultations/{HUGE}/comments", json={"body": "Nhất trí."})
+    assert sent.status_code == 404 and sent.get_json()["error"]["code"] == "not_found"
+    login(client, "tuphap")
+    for method in ("PATCH", "DELETE"):
+        answer = client.open(f"/api/v1/consultations/{HUGE}", method=method, json={"title": "x"})
+        assert answer.status_code in (401, 404), (method, answer.status_code)
+    for path in (f"/staff/consultations/{HUGE}", f"/staff/review/{HUGE}"):
+        assert client.get(path).status_code == 404, path
+    # the largest id the database holds is an ordinary unknown id, and a real one still opens
+    assert client.get(f"/api/v1/consultations/{BIGGEST_ID}").status_code == 404
+    assert client.get(f"/api/v1/consultations/{consultation_id}").status_code == 200
+
+
+def test_a_number_beyond_what_the_database_holds_in_a_query_is_refused_naming_the_field(
+    client: FlaskClient, runtime: Runtime, commune: Organization
+) -> None:
+    consultation_id = opened(runtime, commune)
+    token = client.post(
+        "/api/v1/auth/token", json={"username": "mttq", "password": "dongson2024"}
+    ).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    for path, field in (
+        (f"/api/v1/consultations/{consultation_id}/comments?page={HUGE}", "page"),
+        (f"/api/v1/register?year={HUGE}", "year"),
+        (f"/api/v1/register?number={HUGE}", "number"),
+        (f"/api/v1/register/check?number={HUGE}", "number"),
+    ):
+        answer = client.get(path, headers=headers)
+        assert answer.status_code == 422, (path, answer.status_code, answer.get_json())
+        assert field in answer.get_json()["error"]["fields"], answer.get_json()
+    login(client, "mttq")
+    for path in (
+        f"/consultations?page={HUGE}",
+        f"/?page={HUGE}",
+        f"/review/{consultation_id}?page={HUGE}",
+    ):
+        assert client.get(path).status_code < 500, path

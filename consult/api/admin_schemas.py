@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from consult.api.schemas import In, length
+from consult.api.schemas import In, calendar_year, length
 
 
 class UserIn(In):
@@ -70,7 +70,7 @@ class PeriodIn(In):
 
 
 class HolidayYearIn(In):
-    year = fields.Integer()
+    year = calendar_year()
     source = fields.String(required=True, validate=length(1, 4000))
     provisional = fields.Boolean(load_default=False)
     days_off = fields.List(fields.Nested(DayIn), required=True)

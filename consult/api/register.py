@@ -14,7 +14,7 @@ from marshmallow import Schema, fields
 from consult import permissions, scope
 from consult.api.auth import staff_only
 from consult.api.base import bp, refusals
-from consult.api.schemas import In
+from consult.api.schemas import In, calendar_year, whole_number
 from consult.documents import kinds, records, signed
 from consult.errors import Forbidden, NotFound
 from consult.i18n import _
@@ -26,7 +26,7 @@ from consult.permissions import Can
 
 
 class RegisterQuery(In):
-    year = fields.Integer(load_default=None, metadata={"description": "Default: this year"})
+    year = calendar_year(load_default=None, metadata={"description": "Default: this year"})
     org = fields.String(load_default=None, metadata={"description": "Organization code"})
 
 
@@ -39,7 +39,7 @@ class RegisterEntryIn(In):
             "description": "'' for a letter",
         },
     )
-    number = fields.Integer(
+    number = whole_number(
         load_default=None,
         allow_none=True,
         metadata={"description": "The number it was signed with; leave out for the next one"},
@@ -53,7 +53,7 @@ class RegisterEntryIn(In):
 
 class RegisterCheckQuery(In):
     type = fields.String(load_default="")
-    number = fields.Integer(required=True)
+    number = whole_number(required=True)
     issued_on = fields.Date(load_default=None)
     org = fields.String(load_default=None)
 

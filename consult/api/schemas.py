@@ -10,6 +10,7 @@ the API accepts (a new consultation's draft).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import MAXYEAR, MINYEAR
 from typing import Any
 
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validates, validates_schema
@@ -17,6 +18,7 @@ from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validat
 from consult.api.workflow_schemas import PayloadFieldOut
 from consult.i18n import _
 from consult.models.comment import CHANNELS, DISPOSITIONS
+from consult.scope import BIGGEST_ID, BIGGEST_PAGE
 
 PER_PAGE_MAX = 200
 ARTICLES_MAX = 300
@@ -25,6 +27,18 @@ ARTICLES_MAX = 300
 class In(Schema):
     class Meta:
         unknown = RAISE
+
+
+def whole_number(minimum: int = 1, maximum: int = BIGGEST_ID, **kwargs: Any) -> fields.Integer:
+    """An integer within what the database stores (and documented so): a larger one is a 422
+    naming the field, never a query that overflows."""
+    metadata = {"minimum": minimum, "maximum": maximum, **kwargs.pop("metadata", {})}
+    return fields.Integer(validate=between(minimum, maximum), metadata=metadata, **kwargs)
+
+
+def calendar_year(**kwargs: Any) -> fields.Integer:
+    """A year a date can have."""
+    return whole_number(MINYEAR, MAXYEAR, **kwargs)
 
 
 def length(minimum: int = 0, maximum: int | None = None) -> Callable[[str], None]:
@@ -204,7 +218,11 @@ class CommentQuery(In):
     q = fields.String(
         load_default=None, metadata={"description": "Words, with or without diacritics"}
     )
-    page = fields.Integer(load_default=1, validate=between(1), metadata={"minimum": 1})
+    page = fields.Integer(
+        load_default=1,
+        validate=between(1, BIGGEST_PAGE),
+        metadata={"minimum": 1, "maximum": BIGGEST_PAGE},
+    )
     per_page = fields.Integer(
         load_default=50,
         validate=between(1, PER_PAGE_MAX),

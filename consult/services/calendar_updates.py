@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,7 +39,7 @@ from consult.calendar import (
     provisional_note,
     year_ranges,
 )
-from consult.errors import Forbidden, Invalid
+from consult.errors import Forbidden, Invalid, NotFound
 from consult.i18n import _
 from consult.ledger import audit
 from consult.models import Consultation, HolidayAnnouncement, PostingRecord, Window
@@ -94,8 +94,23 @@ def announcements_stamp(session: Session) -> tuple[int, datetime | None]:
 
 def describe_year(calendar: LegalCalendar, year: int) -> dict[str, Any]:
     """A year as ``GET /holidays/{year}`` shows it: its days, source and whether provisional."""
+    _known_year(year)
     data = calendar.year_data(year)
     return {**data.as_mapping(), "origin": data.origin}
+
+
+def _known_year(year: int) -> None:
+    """A calendar exists for the years a date can have; another is a 404, not a crash."""
+    if not MINYEAR <= year <= MAXYEAR:
+        raise NotFound(
+            _(
+                "There is no calendar for the year %(year)s: choose a year from %(first)s to "
+                "%(last)s.",
+                year=year,
+                first=MINYEAR,
+                last=MAXYEAR,
+            )
+        )
 
 
 def window_note(calendar: LegalCalendar, window: Window) -> str | None:
@@ -152,6 +167,7 @@ def announce_year(
     calendar for the returned one once the transaction commits."""
     if not permissions.organizations_where(actor, permissions.Can.ADMINISTER):
         raise Forbidden(str(permissions.REFUSALS[permissions.Can.ADMINISTER]))
+    _known_year(year)
     parsed = _checked(calendar, year, data)
     row = session.exec(select(HolidayAnnouncement).where(HolidayAnnouncement.year == year)).first()
     row = row or HolidayAnnouncement(year=year, source="", entered_at=now)

@@ -181,7 +181,7 @@ def holidays() -> Any:
     runtime, today = scope.runtime(), scope.today()
     calendar = runtime.calendar
     years = [today.year, today.year + 1]
-    shown = request.args.get("year", type=int) or today.year + 1
+    shown = request.args.get("year", type=scope.calendar_year) or today.year + 1
     form = HolidayForm(data={"year": str(today.year + 1)})
     form.year.choices = [(str(y), str(y)) for y in years]
     status = 200

@@ -83,10 +83,14 @@ def compare(consultation_id: int) -> str:
     if not all_versions:
         raise NotFound(_("The draft has no version yet."))
     newest = all_versions[-1].number
-    new = revisions.version(session, consultation_id, request.args.get("to", newest, type=int))
+    new = revisions.version(
+        session, consultation_id, request.args.get("to", newest, type=scope.whole_number)
+    )
     posted = revisions.posted_version(session, consultation_id)
     start = posted.number if posted else 1
-    old = revisions.version(session, consultation_id, request.args.get("from", start, type=int))
+    old = revisions.version(
+        session, consultation_id, request.args.get("from", start, type=scope.whole_number)
+    )
     return render_template(
         "review/compare.html",
         consultation=item,

@@ -61,7 +61,9 @@ class MeetingSheetForm(FlaskForm):
 def _form(consultation_id: int, organization_id: int) -> MeetingSheetForm:
     session = scope.db()
     form = MeetingSheetForm()
-    wanted = request.args.get("rows", ROWS, type=int) if request.method == "GET" else 0
+    wanted = (
+        request.args.get("rows", ROWS, type=scope.whole_number) if request.method == "GET" else 0
+    )
     while len(form.rows) < min(max(wanted, ROWS), MAX_ROWS):
         form.rows.append_entry()
     if request.method == "POST" and request.form.get("step") == "more":

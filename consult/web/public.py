@@ -119,7 +119,7 @@ def set_language(lang: str) -> Response:
 
 @bp.route("/consultations/<int:consultation_id>")
 def consultation(consultation_id: int) -> str | Response:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=scope.page_number) or 1, 1)
     if not page_cache.anonymous():
         return consultation_page(consultation_id, page)
     version = consultations.public_version(scope.db(), consultation_id, scope.now())

@@ -49,7 +49,7 @@ def register_page() -> ResponseReturnValue:
     session, actor, today = scope.db(), scope.current_actor(), scope.today()
     organization = _organization()
     assert organization.id is not None
-    year = request.args.get("year", type=int) or today.year
+    year = request.args.get("year", type=scope.calendar_year) or today.year
     form = HandEntryForm(data={"issued_on": today.isoformat()})
     form.fill_choices()
     status = 200
@@ -101,7 +101,7 @@ def register_check() -> ResponseReturnValue:
     """Whether a number is free, for the warning shown as the clerk types (JSON)."""
     organization = _organization()
     doc_type = request.args.get("type", "")
-    number = request.args.get("number", type=int)
+    number = request.args.get("number", type=scope.whole_number)
     day = request.args.get("issued_on") or ""
     try:
         issued_on = date.fromisoformat(day) if day else scope.today()
@@ -173,8 +173,8 @@ def report_page() -> ResponseReturnValue:
 def disclosures_page() -> ResponseReturnValue:
     session, organization = scope.db(), _organization()
     today = scope.today()
-    year = request.args.get("year", type=int) or today.year
-    number = request.args.get("quarter", type=int) or disclosures.quarter_of(today)
+    year = request.args.get("year", type=scope.calendar_year) or today.year
+    number = request.args.get("quarter", type=scope.whole_number) or disclosures.quarter_of(today)
     if number not in (1, 2, 3, 4):
         abort(404)
     start, end = disclosures.quarter(year, number)

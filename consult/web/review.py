@@ -78,7 +78,7 @@ def table(consultation_id: int) -> str:
     stage = scope.runtime().engine.definition_of(session, item).stage(item.state)
     flt = _filter(request.args)
     sort = request.args.get("sort") or "received"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=scope.page_number) or 1, 1)
     rows, total = opinions.search(
         session, consultation_id, flt, page=page, per_page=PER_PAGE, sort=sort
     )
