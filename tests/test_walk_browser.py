@@ -43,13 +43,16 @@ class Walk:
     workflow: str
     proposer: str | None  # review.propose: who proposes a disposition first
     disposer: str  # review.dispose and review.explain
+    generator: str  # generate_synthesis
     submitter: str  # submit_synthesis
     union_opinion: bool  # issue_decision requires union_opinion: [recorded]
 
 
 WALKS = [
-    Walk("qcdc-ubnd-xa", proposer="mttq", disposer="tuphap", submitter="mttq", union_opinion=False),
-    Walk("qcdc-co-quan", proposer=None, disposer="tuphap", submitter="mttq", union_opinion=True),
+    Walk("qcdc-ubnd-xa", proposer="mttq", disposer="tuphap",
+         generator="tuphap", submitter="mttq", union_opinion=False),
+    Walk("qcdc-co-quan", proposer=None, disposer="tuphap",
+         generator="mttq", submitter="mttq", union_opinion=True),
 ]
 
 
@@ -205,7 +208,7 @@ def test_each_definition_goes_from_draft_to_its_implementation_plan_through_staf
     desk.check(page)
 
     # The report generated from the data, approved by the Chairman.
-    page = desk.go("tuphap", f"/staff/review/{consultation_id}/report")
+    page = desk.go(walk.generator, f"/staff/review/{consultation_id}/report")
     page.locator("#generate-report").click()
     expect(page.locator("#report-status")).to_have_attribute("data-status", "draft")
     desk.check(page)
@@ -217,6 +220,7 @@ def test_each_definition_goes_from_draft_to_its_implementation_plan_through_staf
     if walk.union_opinion:
         page = desk.go("tuphap", f"/staff/consultations/{consultation_id}/actions/record_union_opinion")
         page.locator("#opinion").fill("Ban Chấp hành Công đoàn cơ sở nhất trí với dự thảo.")
+        page.locator("#union_document").fill("Công văn số 12/CĐ ngày 03/04/2024")
         page.locator("form.form button[type=submit]").click()
         expect(page.locator(".flash-success")).to_be_visible()
         desk.check(page)
