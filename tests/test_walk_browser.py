@@ -11,9 +11,11 @@ app's clock and runs one scheduler pass, as `consult scheduler` does."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -30,6 +32,8 @@ pytestmark = pytest.mark.browser
 
 browser = shared.browser
 live_url = shared.live_url
+SHOTS = os.environ.get("CONSULT_SCREENSHOTS")
+"""``CONSULT_SCREENSHOTS=docs/screenshots`` saves each page visited (a plain run saves none)."""
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ARTICLES = (
     "Điều 1. Phạm vi điều chỉnh\nQuy chế này quy định việc thực hiện dân chủ.\n"
@@ -49,10 +53,22 @@ class Walk:
 
 
 WALKS = [
-    Walk("qcdc-ubnd-xa", proposer="mttq", disposer="tuphap",
-         generator="tuphap", submitter="mttq", union_opinion=False),
-    Walk("qcdc-co-quan", proposer=None, disposer="tuphap",
-         generator="mttq", submitter="mttq", union_opinion=True),
+    Walk(
+        "qcdc-ubnd-xa",
+        proposer="mttq",
+        disposer="tuphap",
+        generator="tuphap",
+        submitter="mttq",
+        union_opinion=False,
+    ),
+    Walk(
+        "qcdc-co-quan",
+        proposer=None,
+        disposer="tuphap",
+        generator="mttq",
+        submitter="mttq",
+        union_opinion=True,
+    ),
 ]
 
 
@@ -60,8 +76,8 @@ class Desk:
     """One browser context per staff member, axe loaded despite the CSP; every page visited
     is checked."""
 
-    def __init__(self, browser: Browser, live_url: str) -> None:
-        self.browser, self.url = browser, live_url
+    def __init__(self, browser: Browser, live_url: str, workflow: str) -> None:
+        self.browser, self.url, self.workflow = browser, live_url, workflow
         self.contexts: dict[str, BrowserContext] = {}
         self.pages: dict[str, Page] = {}
         self.checked: list[str] = []
@@ -92,6 +108,9 @@ class Desk:
         page.wait_for_load_state()
         assert axe_violations(page) == [], page.url
         self.checked.append(page.url)
+        if SHOTS:
+            name = f"walk-{self.workflow}-{len(self.checked):02d}.png"
+            page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
 
     def step(self, username: str, consultation_id: int, action: str) -> Page:
         """Open the step's form (from the generated staff form) and send it as it is."""
@@ -125,7 +144,7 @@ def test_each_definition_goes_from_draft_to_its_implementation_plan_through_staf
 ) -> None:
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `npm ci --prefix tests/a11y` (make test does).")
-    desk = Desk(browser, live_url)
+    desk = Desk(browser, live_url, walk.workflow)
     title = f"Quy chế thực hiện dân chủ ({walk.workflow})"
 
     # The legal officer: a new draft, previewed then saved.
@@ -156,7 +175,7 @@ def test_each_definition_goes_from_draft_to_its_implementation_plan_through_staf
     page.locator("form.form button[type=submit]").click()
     expect(page.locator(".flash-success")).to_contain_text(re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}"))
     desk.check(page)
-    citizen = browser.new_context(viewport=shared.PHONE, locale="vi-VN")
+    citizen = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
     citizen.add_init_script(path=str(AXE))
     public = citizen.new_page()
     public.goto(f"{live_url}/consultations/{consultation_id}/comment")
@@ -218,14 +237,18 @@ def test_each_definition_goes_from_draft_to_its_implementation_plan_through_staf
     desk.check(page)
 
     if walk.union_opinion:
-        page = desk.go("tuphap", f"/staff/consultations/{consultation_id}/actions/record_union_opinion")
+        page = desk.go(
+            "tuphap", f"/staff/consultations/{consultation_id}/actions/record_union_opinion"
+        )
         page.locator("#opinion").fill("Ban Chấp hành Công đoàn cơ sở nhất trí với dự thảo.")
         page.locator("#union_document").fill("Công văn số 12/CĐ ngày 03/04/2024")
         page.locator("form.form button[type=submit]").click()
         expect(page.locator(".flash-success")).to_be_visible()
         desk.check(page)
     else:
-        page = desk.go("mttq", f"/staff/consultations/{consultation_id}/actions/record_front_opinion")
+        page = desk.go(
+            "mttq", f"/staff/consultations/{consultation_id}/actions/record_front_opinion"
+        )
         page.locator("#opinion").fill("Việc lấy ý kiến được tổ chức đúng kế hoạch.")
         page.locator("form.form button[type=submit]").click()
         expect(page.locator(".flash-success")).to_be_visible()
