@@ -40,6 +40,7 @@ def test_a_word_draft_is_uploaded_fixed_saved_edited_posted_and_commented_by_cla
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = desk.new_page()
     _login(page, live_url, "tuphap", "/staff/consultations/new")
+    page.locator("#workflow").select_option("qcdc-ubnd-xa")  # the first listed has no plan
     page.get_by_label("Tên dự thảo quy chế").fill("Quy chế thực hiện dân chủ xã Đông Sơn")
     page.get_by_label("Tệp Word của dự thảo (.docx)").set_input_files(
         {"name": "du-thao.docx", "mimeType": DOCX, "buffer": draft_docx()}

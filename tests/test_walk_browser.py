@@ -274,6 +274,8 @@ def test_each_definition_goes_from_draft_to_its_implementation_plan_through_staf
     expect(page.locator(".flash-success")).to_be_visible()
     desk.check(page)
     desk.step("vanthu", consultation_id, "publish")
+    if not walk.union_opinion:  # the commune's council hears the result (Art. 28(5))
+        desk.step("chutich", consultation_id, "report_to_council")
     desk.step("chutich", consultation_id, "issue_implementation_plan")
     assert _state(runtime, consultation_id).state == "in_force"
 
