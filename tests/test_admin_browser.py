@@ -168,7 +168,7 @@ def test_a_new_commune_is_set_up_in_the_browser_and_starts_a_consultation(
         expect(page.locator("#default-places")).to_contain_text(place)
     page.locator("#workflow").select_option("qcdc-ubnd-xa")  # the commune's procedure
     page.get_by_label("Tên dự thảo quy chế").fill("Quy chế thực hiện dân chủ xã Tân Lập")
-    page.get_by_label("Các điều", exact=True).fill(
+    page.locator("#articles").fill(
         "Điều 1. Phạm vi điều chỉnh\nQuy chế này quy định việc thực hiện dân chủ ở xã.\n"
         "Điều 2. Đối tượng áp dụng\nCông dân cư trú trên địa bàn xã."
     )
