@@ -12,12 +12,15 @@ run: install translations
 	$(BIN)/consult demo
 	$(BIN)/consult serve --host 127.0.0.1 --port 5000
 
+# The whole suite, with line-and-branch coverage of consult/ and the lines left uncovered.
+COVERAGE := --cov --cov-report=term-missing:skip-covered
+
 test: install-dev translations chromium a11y lint
-	$(BIN)/pytest
+	$(BIN)/pytest $(COVERAGE)
 
 # The database and browser tests again, on PostgreSQL (CI runs both).
 test-postgres: install-dev translations chromium a11y
-	CONSULT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+	CONSULT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(COVERAGE)
 
 # The whole suite under a later year's clock (libfaketime from Debian): nothing may depend on today.
 LATER_YEAR ?= 2028-06-01 09:00:00

@@ -264,7 +264,6 @@ class LegalCalendar:
 
     def is_working_day(self, d: date) -> bool:
         return not self.is_day_off(d)
-        return not self.is_day_off(d)
 
     def day_off_name(self, d: date) -> str | None:
         """Why ``d`` is a day off (the holiday's name, or the weekly rest day), else ``None``."""

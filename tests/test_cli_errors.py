@@ -1,0 +1,83 @@
+"""The `consult` command's refusals: each names what is wrong, exits non-zero, writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from consult.cli import main
+
+
+@pytest.fixture
+def consult(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(main, list(args), env=env, input=input)
+
+    return run
+
+
+def test_exporting_a_consultation_that_does_not_exist_names_it(consult, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert consult("init-db").exit_code == 0
+    out = tmp_path / "y-kien.csv"
+    refused = consult("export", "comments", "999", "--format", "csv", "-o", str(out))
+    assert refused.exit_code == 1
+    assert "consultation 999 does not exist" in refused.output
+    assert not out.exists()
+
+
+def test_the_report_of_an_unknown_organization_names_the_code(consult) -> None:  # type: ignore[no-untyped-def]
+    assert consult("demo").exit_code == 0
+    refused = consult("report", "--org", "KHONG", "--from", "2024-01-01", "--to", "2024-06-30")
+    assert refused.exit_code == 1
+    assert "KHONG" in refused.output
+
+
+def test_the_report_without_an_organization_on_an_empty_database_asks_for_one(consult) -> None:  # type: ignore[no-untyped-def]
+    assert consult("init-db").exit_code == 0
+    refused = consult("report", "--from", "2024-01-01", "--to", "2024-06-30")
+    assert refused.exit_code == 1
+    assert "--org" in refused.output
+
+
+def test_the_markdown_report_is_written_to_the_named_file(consult, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert consult("demo").exit_code == 0
+    out = tmp_path / "bao-cao.md"
+    done = consult("report", "--from", "2024-01-01", "--to", "2024-06-30", "-o", str(out))
+    assert done.exit_code == 0, done.output
+    assert f"written: {out}" in done.output
+    assert "số 156/QĐ-UBND ngày 26/02/2024" in out.read_text(encoding="utf-8")
+
+
+def test_the_docx_report_without_a_file_gets_a_name_from_the_code_and_period(
+    consult,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert consult("demo").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    done = consult("report", "--from", "2024-01-01", "--to", "2024-06-30", "--format", "docx")
+    assert done.exit_code == 0, done.output
+    written = tmp_path / "bao-cao-UBND-2024-01-01-2024-06-30.docx"
+    assert written.read_bytes()[:2] == b"PK"  # a Word file (a zip)
+
+
+def test_user_add_in_an_unknown_organization_is_refused(consult) -> None:  # type: ignore[no-untyped-def]
+    assert consult("demo").exit_code == 0
+    refused = consult(
+        "user", "add", "moi", "--role", "clerk", "--org", "KHONG", "--password-stdin",
+        input="mat-khau-dai\n",
+    )  # fmt: skip
+    assert refused.exit_code == 1
+    assert "KHONG" in refused.output and "created" not in refused.output
+
+
+def test_checking_a_folder_without_definitions_fails(tmp_path: Path) -> None:
+    empty = tmp_path / "definitions"
+    empty.mkdir()
+    result = CliRunner().invoke(main, ["workflows", "check", str(empty)])
+    assert result.exit_code == 1
+    assert "ok " not in result.output
