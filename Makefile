@@ -20,7 +20,7 @@ test: install-dev translations chromium a11y lint
 
 # The database and browser tests again, on PostgreSQL (CI runs both).
 test-postgres: install-dev translations chromium a11y
-	CONSULT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(COVERAGE)
+	CONSULT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 # The whole suite under a later year's clock (libfaketime from Debian): nothing may depend on today.
 LATER_YEAR ?= 2028-06-01 09:00:00
