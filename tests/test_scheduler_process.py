@@ -122,9 +122,13 @@ def test_a_scheduler_stopped_during_the_window_closes_it_once_after_restart(
     live: Runtime, commune: Organization, spawn: Spawn
 ) -> None:
     ids = drill(live, commune)
-    closes = shorten(live, ids, 4)
+    closes = shorten(live, ids, 10)
     first = spawn()
-    time.sleep(1.5)
+    # Evidence that the first scheduler ran: its first pass queues the reminders of a window
+    # within a day of its end (and must not have closed it).
+    assert wait_for(
+        lambda: any(kind.startswith("reminder") for kind, _n, _c in notices(live, ids)), timeout=9
+    )
     first.send_signal(signal.SIGKILL)  # the server goes down during the open window
     first.wait(timeout=10)
     assert closes_applied(live, ids) == 0
