@@ -197,7 +197,7 @@ def test_a_signed_scan_becomes_the_published_version_with_its_sha256(
         data={"csrf_token": token, "file": (io.BytesIO(b"PK\x03\x04 a docx"), "qd.pdf")},
         follow_redirects=True,
     )
-    assert "not a PDF" in not_pdf.get_data(as_text=True) or "PDF" in not_pdf.get_data(as_text=True)
+    assert "Tệp không phải PDF: hãy quét văn bản đã ký thành PDF" in not_pdf.get_data(as_text=True)
     with Session(runtime.db) as session:
         assert session.exec(select(SignedCopy)).first() is None
     saved = client.post(
@@ -297,13 +297,16 @@ def test_only_the_records_office_enters_documents_on_the_register_page(
 ) -> None:
     login(client, "tuphap")
     page = client.get("/staff/register")
-    assert page.status_code == 200 and "Record in the register" not in page.get_data(as_text=True)
+    assert page.status_code == 200 and ">Vào sổ</button>" not in page.get_data(as_text=True)
     token = csrf(client, "/staff/register")
     posted = client.post(
         "/staff/register",
         data={"csrf_token": token, "type": "KH", "issued_on": "2024-05-02", "subject": "x"},
     )
     assert posted.status_code == 403
+    client.post("/logout", data={"csrf_token": csrf(client, "/staff/")})
+    login(client, "vanthu")  # the records office is offered the button the legal officer is not
+    assert ">Vào sổ</button>" in client.get("/staff/register").get_data(as_text=True)
 
 
 def test_the_quarterly_disclosure_list_and_its_export(
