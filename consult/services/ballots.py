@@ -189,3 +189,24 @@ def counted_ballot(session: Session, consultation_id: int, round_: int | None = 
     if ballot is None:
         raise NotFound(_("This consultation has no counted vote yet."))
     return ballot
+
+
+def households_of(session: Session, ballot: Ballot) -> list[tuple[Household, int]]:
+    """The village's households in the register, each with how many answers it gave (staff)."""
+    answered: dict[int, int] = {}
+    for row in session.exec(select(BallotAnswer).where(BallotAnswer.ballot_id == ballot.id)):
+        answered[row.household_id] = answered.get(row.household_id, 0) + 1
+    rows = session.exec(
+        select(Household)
+        .where(Household.locality_id == ballot.locality_id)
+        .order_by(col(Household.code))
+    ).all()
+    return [(h, answered.get(h.id or 0, 0)) for h in rows]
+
+
+def open_ballot(session: Session, engine: Engine, consultation: Consultation) -> Ballot | None:
+    """The vote now open on this consultation, if any."""
+    try:
+        return current(session, engine, consultation)[1]
+    except NotAllowedNow:
+        return None

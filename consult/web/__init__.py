@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         admin,
         admin_workflows,
         auth,
+        ballots,
         documents,
         entry,
         filters,
