@@ -43,7 +43,7 @@ class HouseholdImportForm(FlaskForm):
 class PaperAnswerForm(FlaskForm):
     household = StringField(lazy("Household code"), render_kw={"maxlength": "40"})
     option = SelectField(lazy("Answer"), choices=[], validate_choice=False)
-    channel = SelectField(lazy("Received"), choices=[], validate_choice=False)
+    channel = SelectField(lazy("Received as"), choices=[], validate_choice=False)
     answered_on = StringField(
         lazy("Date of the answer"),
         description=lazy("Day/month/year, e.g. 04/03/2024."),
@@ -71,9 +71,7 @@ def _choices(item: Consultation, form: PaperAnswerForm | OnlineAnswerForm) -> bo
     spec = engine.definition_of(session, item).ballots[ballot.name]
     form.option.choices = list(spec.options)
     if isinstance(form, PaperAnswerForm):
-        form.channel.choices = [
-            (c, channel_label(c)) for c in spec.channels if c != ballots.ONLINE
-        ]
+        form.channel.choices = [(c, channel_label(c)) for c in spec.channels if c != ballots.ONLINE]
     return True
 
 
@@ -233,7 +231,7 @@ def public_ballot(consultation_id: int) -> Any:
         "public/ballot_receipt.html",
         consultation=item,
         household=given.household.strip(),
-        option=dict(form.option.choices).get(given.option, given.option),  # type: ignore[arg-type]
+        option=dict(form.option.choices).get(given.option, given.option),
         answered_at=done.answered_at,
         number=done.id,
     )
