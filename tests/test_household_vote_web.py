@@ -93,7 +93,9 @@ def test_a_household_vote_runs_through_the_pages_and_the_api(
         },
     )
     assert wrong.status_code == 422
-    assert "check the code" in wrong.get_data(as_text=True)
+    shown_error = wrong.get_data(as_text=True)
+    assert 'id="household-error"' in shown_error  # next to the field it names
+    assert "kiểm tra lại mã hộ" in shown_error
     staff_page = client.get(page).get_data(as_text=True)
     assert "Chủ hộ số 4" in staff_page  # the household list
 
@@ -115,6 +117,7 @@ def test_a_household_vote_runs_through_the_pages_and_the_api(
         public, data={"csrf_token": csrf(client, public), "household": "DB005", "option": "agree"}
     )
     assert no_name.status_code == 422
+    assert 'id="voter_name-error"' in no_name.get_data(as_text=True)
     # Household 3 answers again online through the API: counted once, its paper ballot stands.
     again = api.client.post(
         f"/api/v1/consultations/{cid}/ballot/answers",
