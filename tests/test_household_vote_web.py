@@ -8,9 +8,11 @@ import io
 
 from docx import Document as DocxFile
 from flask.testing import FlaskClient
+from sqlmodel import Session, select
 
-from consult.models import Organization
+from consult.models import Consultation, Organization
 from consult.runtime import Runtime
+from tests import test_huong_uoc as huong_uoc
 from tests.conftest import Api, Clock
 from tests.helpers import csrf, login, start, take
 from tests.test_household_vote import COUNT
@@ -161,3 +163,27 @@ def test_a_household_vote_runs_through_the_pages_and_the_api(
         assert expected in text, expected
     decision = client.get(f"/staff/consultations/{cid}/ballot/community_decision.docx")
     assert decision.status_code == 200
+
+
+def test_the_recognition_decision_of_a_huong_uoc_is_downloaded_from_the_vote_page(
+    runtime: Runtime, commune: Organization, clock: Clock, client: FlaskClient
+) -> None:
+    # The hương ước runs as its own test does (draft, posting, ballot, recognition).
+    huong_uoc.test_a_huong_uoc_runs_from_draft_to_the_recognition_decision(runtime, commune, clock)
+    with Session(runtime.db) as session:
+        cid = session.exec(
+            select(Consultation.id).where(Consultation.title == "Hương ước thôn Đồng Bông")
+        ).one()
+    login(client, "tuphap")
+    page = client.get(f"/staff/consultations/{cid}/ballot").get_data(as_text=True)
+    assert "recognition_decision.docx" in page
+    docx = client.get(f"/staff/consultations/{cid}/ballot/recognition_decision.docx")
+    assert docx.status_code == 200
+    text = "\n".join(p.text for p in DocxFile(io.BytesIO(docx.data)).paragraphs)
+    for expected in (
+        "Về việc công nhận Hương ước thôn Đồng Bông",
+        "hồ sơ nhận ngày 07/05/2024",
+        "51/100 hộ gia đình đồng ý",
+    ):
+        assert expected in text, expected
+    assert client.get(f"/staff/consultations/{cid}/ballot/nothing.docx").status_code == 404

@@ -88,7 +88,7 @@ def _staff_page(item: Consultation, form: PaperAnswerForm, status: int = 200) ->
         results=ballots.results(session, engine, item.id, include_open=True),
         households=ballots.households_of(session, ballot) if ballot else [],
         by_village=households.counts_by_village(session, item.organization_id),
-        documents=DOCUMENTS,
+        recognized=ballots.has_recognition(session, item.id),
     ), status
 
 
@@ -169,12 +169,20 @@ def ballot_document(consultation_id: int, which: str) -> Response:
     """The count minutes or the community's decision of the latest counted round."""
     session, engine = scope.db(), scope.runtime().engine
     item = consultations.for_staff(session, consultation_id, scope.current_actor())
-    if which not in DOCUMENTS:
+    if which == ballots.RECOGNITION:
+        definition, _c, counted, document, received_on = ballots.recognition(
+            session, engine, consultation_id
+        )
+        rendered = ballot_documents.recognition_decision(
+            session, definition, item, counted, document, received_on, scope.now()
+        )
+    elif which in DOCUMENTS:
+        counted = ballots.counted_ballot(session, consultation_id)
+        rendered = ballot_documents.ballot_document(
+            session, engine.definition_of(session, item), item, counted, which
+        )
+    else:
         return Response(status=404)
-    counted = ballots.counted_ballot(session, consultation_id)
-    rendered = ballot_documents.ballot_document(
-        session, engine.definition_of(session, item), item, counted, which
-    )
     return send_file(
         io.BytesIO(rendered.content),
         mimetype=DOCX_MIME,
