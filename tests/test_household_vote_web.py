@@ -5,6 +5,7 @@ once, the result published without names, the count minutes downloaded and read 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from docx import Document as DocxFile
 from flask.testing import FlaskClient
@@ -187,3 +188,61 @@ def test_the_recognition_decision_of_a_huong_uoc_is_downloaded_from_the_vote_pag
     ):
         assert expected in text, expected
     assert client.get(f"/staff/consultations/{cid}/ballot/nothing.docx").status_code == 404
+
+
+def test_online_answers_are_rate_limited_and_staff_pages_ask_the_can_table(
+    database_url: str, clock: Clock, tmp_path: Path, workflows_dir: Path, commune: Organization
+) -> None:
+    from consult import create_app
+    from consult.extensions import limiter
+
+    app = create_app(
+        {
+            "database_url": database_url,
+            "workflows_dir": workflows_dir,
+            "instance_dir": tmp_path / "instance",
+            "ratelimit": "2/minute",
+            "clock": clock,
+            "TESTING": True,
+        }
+    )
+    limiter.reset()
+    try:
+        runtime: Runtime = app.extensions["consult"]
+        huong_uoc.import_households(runtime, commune, 5)
+        cid = start(runtime, commune, "bieu-quyet-ho-gia-dinh", "Đóng góp làm đường")
+        take(runtime, cid, "give_notice", "tuphap", {"village": VILLAGE, "vote_on": "2024-03-04"})
+        clock.set(vn("2024-03-04T08:00"))
+        client = app.test_client()
+        public = f"/consultations/{cid}/ballot"
+        statuses = []
+        for n in (1, 2, 3):
+            data = {
+                "csrf_token": csrf(client, public),
+                "household": f"DB00{n}",
+                "voter_name": f"Chủ hộ số {n}",
+                "option": "agree",
+            }
+            statuses.append(client.post(public, data=data).status_code)
+        assert statuses == [200, 200, 429]
+        assert client.get(public).status_code == 200
+
+        # The records clerk keeps neither the register nor the ballots.
+        login(client, "vanthu")
+        assert client.get(f"/staff/consultations/{cid}/ballot").status_code == 403
+        api = Api(client)
+        refused = client.post(
+            f"/api/v1/consultations/{cid}/households",
+            data={"file": (io.BytesIO(REGISTER.encode()), "ho.csv")},
+            content_type="multipart/form-data",
+            headers=api.headers("vanthu"),
+        )
+        assert refused.status_code == 403
+        assert refused.get_json()["error"]["code"]
+        spec = client.get("/api/v1/openapi.json").get_json()
+        assert "/consultations/{id}/ballot/answers" in spec["paths"]
+        assert "/consultations/{id}/ballot" in spec["paths"]
+        assert "/consultations/{id}/households" in spec["paths"]
+    finally:
+        limiter.reset()
+        app.extensions["consult"].db.dispose()
