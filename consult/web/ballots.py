@@ -98,10 +98,12 @@ def ballot(consultation_id: int) -> Any:
     runtime, now, actor = scope.runtime(), scope.now(), scope.current_actor()
     item = consultations.for_staff(scope.db(), consultation_id, actor, Can.RECORD_BALLOTS)
     form = PaperAnswerForm()
-    if not _choices(item, form) or request.method == "GET":
-        if request.method == "GET":
-            form.answered_on.data = runtime.calendar.local_date(now).strftime("%d/%m/%Y")
+    is_open = _choices(item, form)
+    if request.method == "GET":
+        form.answered_on.data = runtime.calendar.local_date(now).strftime("%d/%m/%Y")
         return _staff_page(item, form)
+    if not is_open:
+        return _staff_page(item, form, 409)  # the page says no vote is open
     if not form.validate_on_submit():
         return _staff_page(item, form, 400)
     try:
