@@ -142,7 +142,10 @@ def _login(client: FlaskClient, username: str) -> str:
     return csrf(client, "/staff/")
 
 
-CITIZEN_API = {"/api/v1/consultations/<int:id>/comments"}
+CITIZEN_API = {
+    "/api/v1/consultations/<int:id>/comments",
+    "/api/v1/consultations/<int:id>/ballot/answers",
+}
 BODIES = {
     "/api/v1/comments/<int:id>": {"disposition": "accepted", "response": "Tiếp thu."},
     "/api/v1/users/<username>": {"active": False},

@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
     from consult.api import (  # noqa: F401
         admin,
         auth,
+        ballots,
         comments,
         drafts,
         health,

@@ -9,17 +9,26 @@ counted, without who answered what (Law 10/2022/QH15 Art. 9(2))."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from consult import permissions
 from consult.actor import Actor
+from consult.calendar.dates import local_date
 from consult.errors import Invalid, NotAllowedNow, NotFound
 from consult.i18n import _
 from consult.ledger import audit
-from consult.models import Ballot, BallotAnswer, Consultation, Household, Locality
+from consult.models import (
+    Ballot,
+    BallotAnswer,
+    Consultation,
+    Document,
+    Household,
+    Locality,
+    Window,
+)
 from consult.permissions import Can
 from consult.workflow import ballots as ballot_rules
 from consult.workflow.definition import BallotSpec, Definition
@@ -189,3 +198,59 @@ def counted_ballot(session: Session, consultation_id: int, round_: int | None = 
     if ballot is None:
         raise NotFound(_("This consultation has no counted vote yet."))
     return ballot
+
+
+def households_of(session: Session, ballot: Ballot) -> list[tuple[Household, int]]:
+    """The village's households in the register, each with how many answers it gave (staff)."""
+    answered: dict[int, int] = {}
+    for row in session.exec(select(BallotAnswer).where(BallotAnswer.ballot_id == ballot.id)):
+        answered[row.household_id] = answered.get(row.household_id, 0) + 1
+    rows = session.exec(
+        select(Household)
+        .where(Household.locality_id == ballot.locality_id)
+        .order_by(col(Household.code))
+    ).all()
+    return [(h, answered.get(h.id or 0, 0)) for h in rows]
+
+
+def open_ballot(session: Session, engine: Engine, consultation: Consultation) -> Ballot | None:
+    """The vote now open on this consultation, if any."""
+    try:
+        return current(session, engine, consultation)[1]
+    except NotAllowedNow:
+        return None
+
+
+RECOGNITION = "recognition_decision"
+
+
+def recognition(
+    session: Session, engine: Engine, consultation_id: int
+) -> tuple[Definition, Consultation, Ballot, Document, date | None]:
+    """What the recognition decision prints: the counted vote, the registered decision and
+    the day the commune received the file (the day its deadline counts from)."""
+    consultation = engine.get(session, consultation_id)
+    definition = engine.definition_of(session, consultation)
+    document = session.exec(
+        select(Document).where(
+            Document.consultation_id == consultation_id, Document.kind == RECOGNITION
+        )
+    ).first()
+    if document is None:
+        raise NotFound(_("The recognition decision is not signed yet."))
+    actions = {
+        a.name for a in definition.all_actions() if any(r.kind == RECOGNITION for r in a.records)
+    }
+    received_on = None
+    for window in session.exec(select(Window).where(Window.consultation_id == consultation_id)):
+        spec = definition.windows.get(window.name)
+        if spec is not None and spec.deadline_for in actions:
+            received_on = local_date(window.opens_at)
+    return definition, consultation, counted_ballot(session, consultation_id), document, received_on
+
+
+def has_recognition(session: Session, consultation_id: int) -> bool:
+    query = select(Document.id).where(
+        Document.consultation_id == consultation_id, Document.kind == RECOGNITION
+    )
+    return session.exec(query).first() is not None

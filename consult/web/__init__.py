@@ -1,7 +1,8 @@
 """The server-rendered web UI: public pages for citizens, staff pages, login.
 
 Blueprints: ``public`` (:mod:`.public` and :mod:`.portal`), ``staff`` (:mod:`.staff`,
-:mod:`.steps`, :mod:`.working_draft`, :mod:`.entry`, :mod:`.meetings`, :mod:`.notices`),
+:mod:`.steps`, :mod:`.working_draft`, :mod:`.entry`, :mod:`.meetings`, :mod:`.notices`,
+the staff half of :mod:`.ballots`; its public half joins ``public``),
 ``review`` (:mod:`.review`, :mod:`.opinions`,
 :mod:`.drafts`, :mod:`.report`), ``documents`` and ``register`` (official documents and the
 register), ``auth``.
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
         admin,
         admin_workflows,
         auth,
+        ballots,
         documents,
         entry,
         filters,

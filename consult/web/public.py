@@ -163,6 +163,7 @@ def consultation_page(consultation_id: int, page: int) -> str:
         extensions=window_extensions(item),
         decisions=decisions(consultations.documents(session, consultation_id, published_only=True)),
         download_url=download_url,
+        has_vote=bool(scope.runtime().engine.definition_of(session, item).ballots),
     )
 
 

@@ -58,6 +58,7 @@ def consultation(consultation_id: int) -> str:
         article_numbers=found.article_numbers,
         editable=editable,
         delete_form=FlaskForm() if editable else None,
+        has_vote=bool(scope.runtime().engine.definition_of(session, found.consultation).ballots),
     )
 
 
