@@ -57,3 +57,15 @@ def test_no_message_is_built_inside_another_one() -> None:
                         ):
                             nested.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
     assert nested == []
+
+
+def test_every_catalog_is_well_formed() -> None:
+    """GNU msgfmt's check: a merge that leaves a message without its translation line (the
+    catalogs merge by union) fails here, not silently in Babel's lenient reader."""
+    import subprocess
+
+    for po in sorted((ROOT / "translations").glob("*/LC_MESSAGES/messages.po")):
+        checked = subprocess.run(
+            ["msgfmt", "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+        )
+        assert checked.returncode == 0, f"{po.relative_to(ROOT)}:\n{checked.stderr}"
