@@ -17,7 +17,6 @@ from consult.i18n import _
 from consult.ledger import audit
 from consult.models import (
     Article,
-    ArticleText,
     Consultation,
     Document,
     DraftVersion,
@@ -151,23 +150,7 @@ def _save(
         a.number: a
         for a in session.exec(select(Article).where(Article.consultation_id == consultation.id))
     }
-    for position, item in enumerate(items):
-        article = known.get(item.number) or Article(
-            consultation_id=consultation.id, number=item.number
-        )
-        article.position = position
-        session.add(article)
-        session.flush()
-        assert article.id is not None
-        session.add(
-            ArticleText(
-                article_id=article.id,
-                draft_version_id=draft.id,
-                chapter=item.chapter,
-                title=item.title,
-                text=item.text,
-            )
-        )
+    drafting.write_articles(session, consultation, draft, items, known)
     audit.record(
         session,
         now=now,

@@ -85,20 +85,7 @@ def start(
     session.add(draft)
     session.flush()
     assert draft.id is not None
-    for position, item in enumerate(articles):
-        article = Article(consultation_id=consultation.id, number=item.number, position=position)
-        session.add(article)
-        session.flush()
-        assert article.id is not None
-        session.add(
-            ArticleText(
-                article_id=article.id,
-                draft_version_id=draft.id,
-                chapter=item.chapter,
-                title=item.title,
-                text=item.text,
-            )
-        )
+    write_articles(session, consultation, draft, articles)
     audit.record(
         session,
         now=now,
@@ -115,3 +102,32 @@ def start(
         },
     )
     return consultation
+
+
+def write_articles(
+    session: Session,
+    consultation: Consultation,
+    draft: DraftVersion,
+    items: list[ArticleInput],
+    known: dict[str, Article] | None = None,
+) -> None:
+    """The text of each article in ``draft``, in order; an article already ``known`` by its
+    number keeps its row (opinions point at it), a new one gets its own."""
+    assert consultation.id is not None
+    for position, item in enumerate(items):
+        article = (known or {}).get(item.number) or Article(
+            consultation_id=consultation.id, number=item.number
+        )
+        article.position = position
+        session.add(article)
+        session.flush()
+        assert article.id is not None and draft.id is not None
+        session.add(
+            ArticleText(
+                article_id=article.id,
+                draft_version_id=draft.id,
+                chapter=item.chapter,
+                title=item.title,
+                text=item.text,
+            )
+        )
