@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from consult import permissions
-from consult.actor import SYSTEM
+from consult.actor import SYSTEM, Actor
 from consult.calendar import zone
 from consult.config import ROOT
 from consult.db import write_session
@@ -207,6 +207,30 @@ def _open_consultation(
     if open_now is not None and intake.check_open_or_none(session, open_now, now):
         return []
     drafter = _drafter(session, data)
+    consultation = _start(runtime, session, organization, drafter, spec, now)
+    cid = consultation.id
+    assert cid is not None
+    definition = runtime.engine.definition_of(session, consultation)
+    plan = definition.actions_named("sign_plan")
+    if plan:  # the Chairman signs the plan before the draft is posted
+        signer = _actor_for_role(session, plan[0].roles[0], data)
+        runtime.engine.take(session, cid, "sign_plan", signer, {}, now)
+    runtime.engine.take(session, cid, "start_posting", drafter, {}, now)
+    for opinion in spec["opinions"]:
+        entered_by = drafter if opinion.get("channel", "online") != "online" else None
+        intake.submit(session, cid, intake.CommentInput(**opinion), now, entered_by=entered_by)
+    return [f"{spec['title']} (đang lấy ý kiến)"]
+
+
+def _start(
+    runtime: Runtime,
+    session: Session,
+    organization: Organization,
+    drafter: Actor,
+    spec: dict[str, Any],
+    now: datetime,
+) -> Consultation:
+    """A consultation of the demo's data, started by its drafter now."""
     consultation = runtime.engine.start(
         session,
         organization=organization,
@@ -218,19 +242,7 @@ def _open_consultation(
         now=now,
     )
     session.flush()
-    assert consultation.id is not None
-    definition = runtime.engine.definition_of(session, consultation)
-    plan = definition.actions_named("sign_plan")
-    if plan:  # the Chairman signs the plan before the draft is posted
-        signer = _actor_for_role(session, plan[0].roles[0], data)
-        runtime.engine.take(session, consultation.id, "sign_plan", signer, {}, now)
-    runtime.engine.take(session, consultation.id, "start_posting", drafter, {}, now)
-    for opinion in spec["opinions"]:
-        entered_by = drafter if opinion.get("channel", "online") != "online" else None
-        intake.submit(
-            session, consultation.id, intake.CommentInput(**opinion), now, entered_by=entered_by
-        )
-    return [f"{spec['title']} (đang lấy ý kiến)"]
+    return consultation
 
 
 def _village_procedure(
@@ -264,17 +276,7 @@ def _village_procedure(
             for n in range(1, int(spec["households"]) + 1)
         ]
         households.import_rows(session, organization, rows, drafter, now)
-    consultation = runtime.engine.start(
-        session,
-        organization=organization,
-        actor=drafter,
-        workflow_id=spec["workflow"],
-        title=spec["title"],
-        summary=spec["summary"],
-        articles=_articles(spec["articles"]),
-        now=now,
-    )
-    session.flush()
+    consultation = _start(runtime, session, organization, drafter, spec, now)
     assert consultation.id is not None
     runtime.engine.take(
         session, consultation.id, "start_posting", drafter, {"places": spec["places"]}, now
