@@ -40,8 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from review import ACTIONS, FAMILY, GIVEN, OPENINGS, SUBJECTS, TAILS  # bench/: its phrases
 
-from consult import create_app
-from consult import demo
+from consult import create_app, demo
 from consult.db import write_session
 from consult.demo import load_commune
 from consult.models import Comment, Locality
@@ -76,9 +75,13 @@ AGREEMENTS = [
     "Đồng ý với dự thảo", "Hoàn toàn đồng ý.", "Nhất trí", "Nhất trí.", "nhat tri",
 ]  # fmt: skip
 SECONDS = [
-    "Đề nghị làm rõ điều {a}.", "Điều {a} cần quy định cụ thể hơn.", "Cần bổ sung ví dụ ở điều {a}.",
-    "Ý kiến của chi hội phụ nữ.", "Nhiều người dân ở {l} có cùng ý kiến.", "",
-]  # fmt: skip
+    "Đề nghị làm rõ điều {a}.",
+    "Điều {a} cần quy định cụ thể hơn.",
+    "Cần bổ sung ví dụ ở điều {a}.",
+    "Ý kiến của chi hội phụ nữ.",
+    "Nhiều người dân ở {l} có cùng ý kiến.",
+    "",
+]
 RESPONSES = {
     "accepted": ["Tiếp thu, chỉnh lý dự thảo.", "Tiếp thu ý kiến."],
     "partly_accepted": ["Tiếp thu một phần, giữ phạm vi điều chỉnh."],
