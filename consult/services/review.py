@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine as Engine_
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from consult.errors import Invalid
@@ -46,16 +46,23 @@ _SEEN: weakref.WeakKeyDictionary[Engine_, dict[int, tuple[tuple[Any, ...], Glanc
 at: on a consultation of 100,000 opinions the four group-bys cost ~0.3-0.9 s, the version ~5 ms."""
 
 
+_TAIL = 1000
+"""How far below the last id an opinion may still commit after it (PostgreSQL hands out ids
+before the commit): the count over the last ids catches it."""
+
+
 def _version(session: Session, consultation_id: int) -> tuple[Any, ...]:
-    """Changes whenever an opinion arrives (count, last id) or a disposition or group changes
-    (each writes an audit entry for the consultation)."""
-    count, last = session.exec(
-        select(func.count(), func.max(Comment.id)).where(Comment.consultation_id == consultation_id)
-    ).one()
+    """Changes whenever an opinion arrives or a disposition or group changes (each writes an
+    audit entry for the consultation). Opinions are never deleted, so the last id and the
+    count of the opinions among the last :data:`_TAIL` ids stand for the count, which costs
+    seconds over millions of opinions."""
+    mine = col(Comment.consultation_id) == consultation_id
+    last = session.exec(select(func.max(Comment.id)).where(mine)).one() or 0
+    recent = session.exec(select(func.count()).where(mine, col(Comment.id) > last - _TAIL)).one()
     audited = session.exec(
         select(func.max(AuditEvent.id)).where(AuditEvent.consultation_id == consultation_id)
     ).one()
-    return (count, last, audited)
+    return (last, recent, audited)
 
 
 def _tallies(rows: list[tuple[Any, ...]], index: int) -> list[Tally]:
@@ -109,6 +116,104 @@ def glance(session: Session, consultation_id: int) -> Glance:
     )
     _SEEN[engine][consultation_id] = (version, result)
     return result
+
+
+COUNT_UP_TO = 1_000
+"""The review table counts the matches of a filter up to here ("more than 1,000"), unless
+the counts at a glance already know the number (no filter, or one of their columns)."""
+SEARCH_WORK_MEM = "64MB"
+"""PostgreSQL's ``work_mem`` for the review table's queries (that transaction only)."""
+PAGE_UP_TO = 10_000
+"""It pages through at most this many opinions in one order (a deeper page costs a walk over
+every row before it: filter, search or sort instead), and no further than it counted."""
+
+
+@dataclass(frozen=True)
+class TablePage:
+    rows: list[Comment]
+    total: int
+    exact: bool
+    """``False``: more than :data:`COUNT_UP_TO` match, ``total`` is that bound."""
+    glance: Glance
+    page: int
+    """The page shown: the one asked, or the last one that may be paged to."""
+    pages: int
+    """How many pages may be paged through: :attr:`pageable` opinions' worth."""
+    pageable: int
+    """How many opinions may be paged through in this order (at most :data:`PAGE_UP_TO`)."""
+
+    @property
+    def beyond(self) -> bool:
+        """More match than may be paged through in this order."""
+        return self.total > self.pageable or not self.exact
+
+
+def table_page(
+    session: Session,
+    consultation_id: int,
+    flt: opinions.CommentFilter,
+    *,
+    page: int,
+    per_page: int,
+    sort: str,
+) -> TablePage:
+    """One page of the review table with the counts at a glance. The number of matches comes
+    from the glance when the filter is one of its columns (or none), else it is counted up to
+    :data:`COUNT_UP_TO`."""
+    seen = glance(session, consultation_id)
+    known = _known_total(session, consultation_id, seen, flt)
+    if session.get_bind().dialect.name == "postgresql":
+        # Room for the bitmaps of the filters and the search: in the server's default 4 MB
+        # those over millions of opinions turn lossy and every row of their pages is read.
+        session.execute(text(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'"))
+    if known is None:
+        counted = opinions.count_matching(session, consultation_id, flt, up_to=COUNT_UP_TO)
+    total = known if known is not None else min(counted, COUNT_UP_TO)
+    pageable = min(total, PAGE_UP_TO)
+    pages = max(-(-pageable // per_page), 1)
+    page = min(page, pages)
+    rows = opinions.page_of(session, consultation_id, flt, page=page, per_page=per_page, sort=sort)
+    exact = known is not None or counted <= COUNT_UP_TO
+    return TablePage(rows, total, exact, seen, page, pages, pageable)
+
+
+def _known_total(
+    session: Session, consultation_id: int, seen: Glance, flt: opinions.CommentFilter
+) -> int | None:
+    """The number of opinions ``flt`` matches when the glance has it: no filter, or only an
+    article, a village, a channel or a status."""
+    given = {k: v for k, v in vars(flt).items() if v is not None}
+    if not given:
+        return seen.total.opinions
+    if len(given) > 1 or not ({"article", "locality", "channel", "disposition"} & set(given)):
+        return None
+    tallies, wanted = {
+        "locality": lambda: (seen.by_locality, flt.locality),
+        "channel": lambda: (seen.by_channel, flt.channel),
+        "disposition": lambda: (
+            seen.by_disposition,
+            None if flt.disposition == "none" else flt.disposition,
+        ),
+        "article": lambda: (seen.by_article, _article_key(session, consultation_id, flt)),
+    }[next(iter(given))]()
+    if wanted == "":
+        return None
+    return sum(t.opinions for t in tallies if t.key == wanted)
+
+
+def _article_key(
+    session: Session, consultation_id: int, flt: opinions.CommentFilter
+) -> int | str | None:
+    """The glance's key of the article filtered on (``None``: general opinions; ``""``: no
+    such article, let the query answer)."""
+    if flt.article == "general":
+        return None
+    found = session.exec(
+        select(Article.id).where(
+            Article.consultation_id == consultation_id, Article.number == flt.article
+        )
+    ).first()
+    return "" if found is None else int(found)
 
 
 def matching_ids(session: Session, consultation_id: int, flt: opinions.CommentFilter) -> list[int]:
