@@ -2,8 +2,8 @@
 table (first page, filtered pages, searched pages with and without diacritics) through the
 Flask test client logged in as staff, the counts at a glance recomputed, and the synthesis
 report's figures through :func:`consult.services.synthesis.compute`. Each is the median of
-several runs (the first run of each page is left out of none: the glance is warmed once
-before, as any page view after the first finds it)."""
+several runs (the counts at a glance are computed once before, as any page view after the
+first finds them)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The review table on consultations too big to count on every view: matches counted up to a
-bound ("more than 10,000"), exact numbers from the counts at a glance, paging bounded, and
+bound ("more than 1,000"), exact numbers from the counts at a glance, paging bounded, and
 the counts at a glance kept right without counting every opinion."""
 
 from __future__ import annotations
