@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from consult import calendar, permissions, scope, vocabulary
 from consult.documents.facts import group_numbers
@@ -67,13 +67,24 @@ def organization() -> Organization | None:
     if "header_org" not in g:
         session = scope.db()
         mine = permissions.organizations_where(scope.current_actor(), Can.READ_STAFF_FILE)
-        if mine:
-            g.header_org = session.get(Organization, mine[0])
-        else:  # the public pages: the installation's commune, none when there are several
-            only = list(session.exec(select(Organization).order_by(col(Organization.id)).limit(2)))
-            g.header_org = only[0] if len(only) == 1 else None
+        g.header_org = session.get(Organization, mine[0]) if mine else only_organization(session)
     found: Organization | None = g.header_org
     return found
+
+
+def only_organization(session: Session) -> Organization | None:
+    """The public pages' header: the installation's commune, none when there are several."""
+    only = list(session.exec(select(Organization).order_by(col(Organization.id)).limit(2)))
+    return only[0] if len(only) == 1 else None
+
+
+def show_organization(public: Organization | None) -> None:
+    """The header's organization read already (:func:`only_organization`), for a request
+    by someone who is not staff: the header needs no query of its own."""
+    if "header_org" not in g and not permissions.organizations_where(
+        scope.current_actor(), Can.READ_STAFF_FILE
+    ):
+        g.header_org = public
 
 
 def superior_today(org: Organization) -> str:
