@@ -59,7 +59,7 @@ def memo(key: Hashable, build: Callable[[], T]) -> T:
         found = pages.parts.get(key, _MISSING)
         if found is not _MISSING:
             pages.parts.move_to_end(key)
-            return found  # type: ignore[no-any-return]
+            return found
     built = build()
     with pages.lock:
         pages.parts[key] = built

@@ -14,11 +14,13 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    get_template_attribute,
     redirect,
     render_template,
     request,
     url_for,
 )
+from markupsafe import Markup
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
@@ -210,20 +212,58 @@ def consultation_page(
     version: consultations.PublicVersion,
     found: dict[int | None, int],
 ) -> str:
-    key = ("public-file", consultation_id, page, version.file)
+    key: tuple[Any, ...] = ("public-file", consultation_id, page, version.file)
     part = page_cache.memo(key, lambda: public_file(consultation_id, page))
     if part.published:  # the responses shown change with the opinions entered too
         key = (*key, version.last_opinion)
         part = page_cache.memo(key, lambda: public_file(consultation_id, page))
     filters.show_organization(part.organization)
     fields = {name: getattr(part, name) for name in PublicFile.__dataclass_fields__}
+    pieces = page_cache.memo(
+        ("public-draft", consultation_id, version.file, current_language()),
+        lambda: draft_pieces(part),
+    )
     return render_template(
         "public/consultation.html",
         **fields,
-        counts=found,
+        draft=draft_html(pieces, found),
         page=page,
         download_url=download_url,
     )
+
+
+COUNT_MARK = "\x00"
+"""Where an article's count goes in the draft's rendered HTML (never in escaped text)."""
+
+
+def draft_pieces(part: PublicFile) -> list[str]:
+    """The draft's articles rendered (``public/_draft.html``), split at each count's mark:
+    text, article id, text, article id… The most of the page's work, done once per version
+    of its parts and language."""
+    html = render_template(
+        "public/_draft.html",
+        consultation=part.consultation,
+        chapters=part.chapters,
+        open_window=part.open_window,
+        count_mark=lambda article_id: Markup(f"{COUNT_MARK}{article_id}{COUNT_MARK}"),
+    )
+    return html.strip().split(COUNT_MARK)
+
+
+def draft_html(pieces: list[str], found: dict[int | None, int]) -> Markup:
+    """The draft's articles with each one's count of opinions now."""
+    label = get_template_attribute("public/_draft.html", "count_label")
+    labels: dict[int, str] = {}
+    out = []
+    for n, piece in enumerate(pieces):
+        if n % 2 == 0:
+            out.append(piece)
+        else:
+            count = found.get(int(piece), 0)
+            if count not in labels:
+                labels[count] = str(label(count))
+            out.append(labels[count])
+    return Markup("".join(out))
 
 
 # --- closed consultations: the decision and the archive ----------------------------------------
