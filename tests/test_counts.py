@@ -7,7 +7,6 @@ them in a fixed number of statements, however many opinions there are."""
 from __future__ import annotations
 
 import random
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 

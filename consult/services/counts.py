@@ -51,7 +51,7 @@ _S = OpinionCount.__table__  # type: ignore[attr-defined]
 _M = OpinionCountMark.__table__  # type: ignore[attr-defined]
 _GROUP = (_C.c.consultation_id, _C.c.article_id, _C.c.locality, _C.c.channel, _C.c.disposition)
 _TALLY = (func.count(), func.coalesce(func.sum(_C.c.represents), 0))
-_OF = _C.c.consultation_id + 0
+_of_consultation = _C.c.consultation_id + 0
 """The consultation of an opinion in the tail's filter, as an expression no index serves: the
 tail is read by a range of the primary key (``id > mark``), never through an index by
 consultation, which would visit every opinion of the consultation."""
@@ -144,7 +144,7 @@ _WITH_MARK = union_all(
 )
 _TAIL = (
     select(*_GROUP, *_TALLY)
-    .where(_C.c.id > bindparam("mark"), _OF == bindparam("cid"))
+    .where(_C.c.id > bindparam("mark"), _of_consultation == bindparam("cid"))
     .group_by(*_GROUP)
 )
 _ARTICLES = Prepared(
@@ -154,7 +154,7 @@ _ARTICLES = Prepared(
         ),
         select(literal(_MARK_ROW, _S.c.key.type), _M.c.counted_to).where(_M.c.id == 1),
         select(func.coalesce(func.cast(_C.c.article_id, _S.c.key.type), ""), func.count())
-        .where(_C.c.id > bindparam("mark"), _OF == bindparam("cid"))
+        .where(_C.c.id > bindparam("mark"), _of_consultation == bindparam("cid"))
         .group_by(_C.c.article_id),
     )
 )
@@ -212,7 +212,7 @@ def totals(session: Session, ids: list[int]) -> dict[int, int]:
             found[cid] = int(n or 0)
     tail = (
         select(_C.c.consultation_id, func.count())
-        .where(_C.c.id > bound, _OF.in_(ids))
+        .where(_C.c.id > bound, _of_consultation.in_(ids))
         .group_by(_C.c.consultation_id)
     )
     for cid, n in session.execute(tail):
