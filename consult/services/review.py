@@ -5,18 +5,16 @@ opinions led to change. Answering them is :mod:`consult.services.answers`.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine as Engine_
-from sqlalchemy import func, text
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from consult.errors import Invalid
 from consult.i18n import _
-from consult.models import Article, AuditEvent, Comment, CommentChange
-from consult.services import opinions
+from consult.models import Article, Comment, CommentChange
+from consult.services import counts, opinions
 
 MAX_BULK = 5000
 
@@ -39,70 +37,16 @@ class Glance:
     by_disposition: list[Tally] = field(default_factory=list)
 
 
-_SEEN: weakref.WeakKeyDictionary[Engine_, dict[int, tuple[tuple[Any, ...], Glance]]] = (
-    weakref.WeakKeyDictionary()
-)
-"""Counts at a glance per database and consultation, with the data version they were computed
-at: on a consultation of 100,000 opinions the four group-bys cost ~0.3-0.9 s, the version ~5 ms."""
-
-
-_TAIL = 1000
-"""How far below the last id an opinion may still commit after it (PostgreSQL hands out ids
-before the commit): the count over the last ids catches it."""
-
-
-def _version(session: Session, consultation_id: int) -> tuple[Any, ...]:
-    """Changes whenever an opinion arrives or a disposition or group changes (each writes an
-    audit entry for the consultation). Opinions are never deleted, so the last id and the
-    count of the opinions among the last :data:`_TAIL` ids stand for the count, which costs
-    seconds over millions of opinions."""
-    mine = col(Comment.consultation_id) == consultation_id
-    last = session.exec(select(func.max(Comment.id)).where(mine)).one() or 0
-    recent = session.exec(select(func.count()).where(mine, col(Comment.id) > last - _TAIL)).one()
-    audited = session.exec(
-        select(func.max(AuditEvent.id)).where(AuditEvent.consultation_id == consultation_id)
-    ).one()
-    return (last, recent, audited)
-
-
-def _tallies(rows: list[tuple[Any, ...]], index: int) -> list[Tally]:
-    sums: dict[Any, list[int]] = {}
-    for row in rows:
-        entry = sums.setdefault(row[index], [0, 0, 0])
-        entry[0] += row[4]
-        entry[1] += row[5]
-        entry[2] += row[4] if row[3] is None else 0
-    return [Tally(key=k, opinions=n, people=p, open=o) for k, (n, p, o) in sums.items()]
+def _tallies(found: dict[Any, list[int]]) -> list[Tally]:
+    return [Tally(key=k, opinions=n, people=p, open=o) for k, (n, p, o) in found.items()]
 
 
 def glance(session: Session, consultation_id: int) -> Glance:
-    """Opinions and the people they speak for, per article, village, channel and status."""
-    engine = session.get_bind()
-    assert isinstance(engine, Engine_)
-    version = _version(session, consultation_id)
-    cached = _SEEN.setdefault(engine, {}).get(consultation_id)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    query = (
-        select(  # type: ignore[call-overload]
-            col(Comment.article_id),
-            col(Comment.locality),
-            col(Comment.channel),
-            col(Comment.disposition),
-            func.count(),
-            func.sum(Comment.represents),
-        )
-        .where(Comment.consultation_id == consultation_id)
-        .group_by(
-            col(Comment.article_id),
-            col(Comment.locality),
-            col(Comment.channel),
-            col(Comment.disposition),
-        )
-    )
-    rows = [(a, loc, ch, d, int(n), int(p or 0)) for a, loc, ch, d, n, p in session.exec(query)]
-    by_article = _tallies(rows, 0)
-    result = Glance(
+    """Opinions and the people they speak for, per article, village, channel and status:
+    from the counts kept (:mod:`consult.services.counts`), flat in the number of opinions."""
+    found = counts.buckets(session, consultation_id)
+    by_article = _tallies(found["article"])
+    return Glance(
         total=Tally(
             key=None,
             opinions=sum(t.opinions for t in by_article),
@@ -110,12 +54,10 @@ def glance(session: Session, consultation_id: int) -> Glance:
             open=sum(t.open for t in by_article),
         ),
         by_article=by_article,
-        by_locality=sorted(_tallies(rows, 1), key=lambda t: str(t.key)),
-        by_channel=_tallies(rows, 2),
-        by_disposition=_tallies(rows, 3),
+        by_locality=sorted(_tallies(found["locality"]), key=lambda t: str(t.key)),
+        by_channel=_tallies(found["channel"]),
+        by_disposition=_tallies(found["disposition"]),
     )
-    _SEEN[engine][consultation_id] = (version, result)
-    return result
 
 
 COUNT_UP_TO = 1_000

@@ -8,7 +8,7 @@ The index by disposition gains the time received, so a page of the opinions of o
 (the oldest first, as the table shows them) is read in order instead of sorted.
 
 Revision ID: 0017_review_search
-Revises: 0014_meetings
+Revises: 0016_opinion_counts
 Create Date: 2026-12-03 12:00:00
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '0017_review_search'
-down_revision: str | None = '0014_meetings'
+down_revision: str | None = '0016_opinion_counts'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
