@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from consult.actor import Actor
+from consult.config import ROOT
 from consult.db import write_session
 from consult.models import Organization, User
 from consult.runtime import Runtime
 from consult.services import users
 from consult.workflow.engine import ArticleInput
+from consult.workflow.loader import DefinitionInvalid, load_definition
 from tests.conftest import PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -115,3 +119,33 @@ def login(client: FlaskClient, username: str) -> None:
         "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
     )
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def variant(
+    tmp_path: Path,
+    old: str,
+    new: str,
+    name: str = "broken.yaml",
+    source: str = "qcdc-ubnd-xa.yaml",
+) -> Path:
+    """A copy of a bundled definition with ``old`` replaced (once) by ``new``."""
+    text = (ROOT / "workflows" / source).read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line of the first line of ``path`` containing ``needle``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def errors_of(path: Path) -> list[str]:
+    """The ``file:line: message`` errors loading the definition at ``path`` gives."""
+    with pytest.raises(DefinitionInvalid) as caught:
+        load_definition(path)
+    return [str(e) for e in caught.value.errors]
