@@ -65,7 +65,7 @@ def new_consultation() -> Any:
         step = request.form.get("step", STEP_SAVE)
         uploaded = _uploaded(form)
         if not form.validate_on_submit():
-            status = 400 if form.csrf_token.errors else 422
+            status = 422
         else:
             try:
                 parsed = _read(form)
