@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,11 @@ def csrf(client: FlaskClient, path: str) -> str:
     found = TOKEN.search(response.get_data(as_text=True))
     assert found, f"no CSRF token on {path}"
     return found.group(1)
+
+
+def flashes(html: str) -> list[str]:
+    """The flash messages shown above a page's content (errors and confirmations)."""
+    return [unescape(m) for m in re.findall(r'<p class="flash[^>]*>([^<]*)</p>', html)]
 
 
 def login(client: FlaskClient, username: str) -> None:

@@ -3,7 +3,6 @@ changes nothing; the Front proposes, the legal officer takes the proposals."""
 
 from __future__ import annotations
 
-import re
 from html import unescape
 from typing import Any
 
@@ -13,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from consult.models import Comment, Organization
 from consult.runtime import Runtime
-from tests.helpers import csrf, login, post_draft, start
+from tests.helpers import csrf, flashes, login, post_draft, start
 
 
 @pytest.fixture
@@ -42,11 +41,7 @@ def bulk(client: FlaskClient, cid: int, ids: list[Any], **form: str) -> str:
     data.update(form)
     posted = client.post(f"/staff/review/{cid}/bulk", data=data)
     assert posted.status_code == 302
-    return flashes(client.get(posted.location).get_data(as_text=True))
-
-
-def flashes(html: str) -> str:
-    return " | ".join(unescape(m) for m in re.findall(r'<p class="flash[^>]*>([^<]*)</p>', html))
+    return " | ".join(flashes(client.get(posted.location).get_data(as_text=True)))
 
 
 def test_the_bulk_form_refuses_each_mistake_and_answers_nothing(
