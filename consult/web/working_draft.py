@@ -135,8 +135,6 @@ def edit_article(consultation_id: int, number: str) -> Any:
     status = 200
     if request.method == "GET":
         form.title.data, form.text.data = article.title, article.text
-    elif not form.validate_on_submit():
-        status = 400
     else:
         done = perform(
             lambda s: (
