@@ -116,3 +116,22 @@ def test_the_front_proposes_and_the_legal_officer_takes_the_proposals(
     assert [c.disposition for c in rows] == ["not_accepted", "not_accepted", None]
     assert rows[0].reason == "Đã có."  # the proposal's note became the explanation
     assert {c.group_key for c in rows} == {"cung-noi-dung"}
+
+
+def test_an_opinions_page_refuses_a_scan_not_chosen_and_a_proposal_not_understood(
+    client: FlaskClient, runtime: Runtime, opened: int
+) -> None:
+    first = comments(runtime, opened)[0]
+    login(client, "mttq")
+    page = f"/staff/review/opinions/{first.id}"
+    assert client.get("/staff/review/opinions/99999").status_code == 404
+    no_scan = client.post(page, data={"csrf_token": csrf(client, page)})
+    assert no_scan.status_code == 422
+    assert "Hãy chọn tệp." in unescape(no_scan.get_data(as_text=True))
+    odd = client.post(
+        f"/staff/comments/{first.id}/propose",
+        data={"csrf_token": csrf(client, page), "disposition": "maybe", "note": ""},
+    )
+    assert odd.status_code == 422
+    assert "Chọn một trong: accepted" in unescape(odd.get_data(as_text=True))
+    assert comments(runtime, opened)[0].proposed_disposition is None

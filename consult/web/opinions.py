@@ -114,8 +114,6 @@ def opinion(comment_id: int) -> Any:
     if request.method == "GET":
         return _page(row, _form_for(row), scan_form, 200)
     upload = request.files.get("scan")
-    if not scan_form.validate_on_submit():
-        return _page(row, _form_for(row), scan_form, 400)
     if upload is None or not upload.filename:
         scan_form.scan.errors = [_("Choose a file.")]
         return _page(row, _form_for(row), scan_form, 422)
