@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
@@ -155,3 +156,11 @@ def errors_of(path: Path) -> list[str]:
     with pytest.raises(DefinitionInvalid) as caught:
         load_definition(path)
     return [str(e) for e in caught.value.errors]
+
+
+def consult_cli(database_url: str, tmp_path: Path, *args: str, input: str | None = None) -> Result:
+    """The ``consult`` command run on ``database_url``, as an operator types it."""
+    from consult.cli import main
+
+    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
+    return CliRunner().invoke(main, list(args), env=env, input=input)

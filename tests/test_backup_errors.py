@@ -8,16 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from consult.cli import main
+from tests.helpers import consult_cli
 
 PG_URL = "postgresql+psycopg://operator@db.example:5433/consult?sslmode=require"
-
-
-def run(url: str, tmp_path: Path, *args: str) -> Result:
-    env = {"CONSULT_DATABASE_URL": url, "CONSULT_INSTANCE_DIR": str(tmp_path / "instance")}
-    return CliRunner().invoke(main, list(args), env=env)
 
 
 def refused(result: Result, message: str) -> None:
@@ -43,7 +38,9 @@ def tool(bin_dir: Path, name: str, script: str) -> None:
 
 def test_backing_up_a_sqlite_database_that_does_not_exist_names_its_path(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere" / "consult.db"
-    result = run(f"sqlite:///{missing}", tmp_path, "backup", "-o", str(tmp_path / "b.sqlite"))
+    result = consult_cli(
+        f"sqlite:///{missing}", tmp_path, "backup", "-o", str(tmp_path / "b.sqlite")
+    )
     refused(result, f"no database at {missing}")
     assert not (tmp_path / "b.sqlite").exists()
 
@@ -51,7 +48,7 @@ def test_backing_up_a_sqlite_database_that_does_not_exist_names_its_path(tmp_pat
 def test_a_postgresql_backup_without_the_client_tools_says_they_are_needed(
     tmp_path: Path, bin_dir: Path
 ) -> None:
-    result = run(PG_URL, tmp_path, "backup", "-o", str(tmp_path / "consult.dump"))
+    result = consult_cli(PG_URL, tmp_path, "backup", "-o", str(tmp_path / "consult.dump"))
     refused(result, "pg_dump is not installed (PostgreSQL client tools are needed)")
 
 
@@ -64,14 +61,16 @@ def test_a_failing_pg_dump_gives_its_last_line_and_is_given_a_url_it_reads(
         "pg_dump",
         'echo "pg_dump: warning: first" >&2\necho "pg_dump: error: $5" >&2\nexit 1',
     )
-    result = run(PG_URL, tmp_path, "backup", "-o", str(tmp_path / "consult.dump"))
+    result = consult_cli(PG_URL, tmp_path, "backup", "-o", str(tmp_path / "consult.dump"))
     refused(
         result,
         "pg_dump failed: pg_dump: error: "
         "postgresql://operator@db.example:5433/consult?sslmode=require",
     )
     tool(bin_dir, "pg_dump", "exit 3")
-    refused(run(PG_URL, tmp_path, "backup", "-o", str(tmp_path / "c.dump")), "pg_dump failed: 3")
+    refused(
+        consult_cli(PG_URL, tmp_path, "backup", "-o", str(tmp_path / "c.dump")), "pg_dump failed: 3"
+    )
 
 
 def test_restoring_a_sqlite_file_into_postgresql_is_refused_before_reaching_it(
@@ -81,6 +80,6 @@ def test_restoring_a_sqlite_file_into_postgresql_is_refused_before_reaching_it(
     copy.write_bytes(b"SQLite format 3\x00" + bytes(100))
     # db.example is never reached: the file's kind is read first.
     refused(
-        run(PG_URL, tmp_path, "restore", str(copy)),
+        consult_cli(PG_URL, tmp_path, "restore", str(copy)),
         f"{copy} is not a PostgreSQL custom-format dump",
     )
