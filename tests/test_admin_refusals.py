@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import io
 from html import unescape
 
+import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from consult.models import Organization, User
 from consult.runtime import Runtime
+from consult.services import definitions
 from tests.helpers import csrf, login
 
 
@@ -74,3 +77,27 @@ def test_a_years_holidays_without_their_notice_are_refused(
     assert status == 422
     assert "Ghi thông báo quy định các ngày nghỉ này." in html
     assert "Liệt kê các ngày nghỉ của năm." in html
+
+
+def test_an_uploaded_definition_that_is_empty_not_utf8_or_too_large_is_refused(
+    client: FlaskClient, commune: Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login(client, "admin")
+    page = "/staff/admin/workflows"
+
+    def upload(data: bytes) -> tuple[int, str]:
+        sent = client.post(
+            page,
+            data={"csrf_token": csrf(client, page), "file": (io.BytesIO(data), "moi.yaml")},
+            content_type="multipart/form-data",
+        )
+        return sent.status_code, unescape(sent.get_data(as_text=True))
+
+    status, html = upload(b"")
+    assert status == 422 and "Chọn tệp YAML của định nghĩa quy trình." in html
+    status, html = upload("id: quy-trình\n".encode("utf-16"))
+    assert status == 422 and "moi.yaml:1: tệp không phải văn bản UTF-8" in html
+    monkeypatch.setattr(definitions, "MAX_BYTES", 100)  # a smaller limit, the same refusal
+    status, html = upload(b"# " + b"x" * 100)
+    assert status == 422 and "moi.yaml:1: tệp lớn hơn 512 KB" in html
+    assert client.get(f"{page}/khong-co").status_code == 404

@@ -3,6 +3,7 @@ changes nothing; the Front proposes, the legal officer takes the proposals."""
 
 from __future__ import annotations
 
+import re
 from html import unescape
 from typing import Any
 
@@ -135,3 +136,27 @@ def test_an_opinions_page_refuses_a_scan_not_chosen_and_a_proposal_not_understoo
     assert odd.status_code == 422
     assert "Chọn một trong: accepted" in unescape(odd.get_data(as_text=True))
     assert comments(runtime, opened)[0].proposed_disposition is None
+
+
+def shown(client: FlaskClient, cid: int, query: str) -> list[int]:
+    """The opinions the review table lists for a filter, by id."""
+    html = client.get(f"/staff/review/{cid}?{query}").get_data(as_text=True)
+    return [int(i) for i in re.findall(r'<tr id="y-kien-(\d+)"', html)]
+
+
+def test_the_review_table_filters_by_disposition_article_channel_and_name(
+    client: FlaskClient, runtime: Runtime, opened: int
+) -> None:
+    named = client.post(
+        f"/api/v1/consultations/{opened}/comments",
+        json={"body": "Ý kiến chung về cả dự thảo.", "author_name": "Bà Lê Thị Hoa"},
+    )
+    assert named.status_code == 201
+    on_article, general = comments(runtime, opened)[0], comments(runtime, opened)[-1]
+    login(client, "tuphap")
+    bulk(client, opened, [str(on_article.id)], disposition="accepted", response="Tiếp thu.")
+    assert shown(client, opened, "disposition=accepted") == [on_article.id]
+    assert shown(client, opened, "article=general") == [general.id]
+    assert shown(client, opened, "anonymous=no") == [general.id]
+    assert len(shown(client, opened, "channel=online")) == 4
+    assert shown(client, opened, "channel=paper") == []
