@@ -51,6 +51,14 @@ def test_an_entry_without_its_subject_is_refused_and_not_numbered(
     login(client, "vanthu")
     refused = entry(client, subject="")
     assert refused.status_code == 422  # type: ignore[attr-defined]
+    for fields, message in (
+        ({"number": "12a"}, "Phải là số nguyên, từ 1 trở lên."),
+        ({"number": "0"}, "Phải là số nguyên, từ 1 trở lên."),
+        ({"issued_on": "01/03/2024"}, "Ngày không hợp lệ: hãy viết NNNN-TT-NN, ví dụ 2024-03-04."),
+    ):
+        wrong = entry(client, **fields)
+        assert wrong.status_code == 422, fields  # type: ignore[attr-defined]
+        assert message in unescape(wrong.get_data(as_text=True)), fields  # type: ignore[attr-defined]
     with Session(runtime.db) as session:
         assert session.exec(select(Document)).first() is None
 
