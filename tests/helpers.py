@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+from pathlib import Path
 from typing import Any
 
+import pytest
+from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from consult.actor import Actor
+from consult.config import ROOT
 from consult.db import write_session
 from consult.models import Organization, User
 from consult.runtime import Runtime
 from consult.services import users
 from consult.workflow.engine import ArticleInput
+from consult.workflow.loader import DefinitionInvalid, load_definition
 from tests.conftest import PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -109,9 +115,52 @@ def csrf(client: FlaskClient, path: str) -> str:
     return found.group(1)
 
 
+def flashes(html: str) -> list[str]:
+    """The flash messages shown above a page's content (errors and confirmations)."""
+    return [unescape(m) for m in re.findall(r'<p class="flash[^>]*>([^<]*)</p>', html)]
+
+
 def login(client: FlaskClient, username: str) -> None:
     token = csrf(client, "/login")
     response = client.post(
         "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
     )
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def variant(
+    tmp_path: Path,
+    old: str,
+    new: str,
+    name: str = "broken.yaml",
+    source: str = "qcdc-ubnd-xa.yaml",
+) -> Path:
+    """A copy of a bundled definition with ``old`` replaced (once) by ``new``."""
+    text = (ROOT / "workflows" / source).read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line of the first line of ``path`` containing ``needle``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def errors_of(path: Path) -> list[str]:
+    """The ``file:line: message`` errors loading the definition at ``path`` gives."""
+    with pytest.raises(DefinitionInvalid) as caught:
+        load_definition(path)
+    return [str(e) for e in caught.value.errors]
+
+
+def consult_cli(database_url: str, tmp_path: Path, *args: str, input: str | None = None) -> Result:
+    """The ``consult`` command run on ``database_url``, as an operator types it."""
+    from consult.cli import main
+
+    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
+    return CliRunner().invoke(main, list(args), env=env, input=input)

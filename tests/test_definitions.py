@@ -5,36 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from consult.cli import main
 from consult.config import ROOT
 from consult.workflow.duration import Duration
-from consult.workflow.loader import DefinitionInvalid, load_definition
+from consult.workflow.loader import load_definition
+from tests.helpers import errors_of, line_of, variant
 
 BUNDLED = ROOT / "workflows" / "qcdc-ubnd-xa.yaml"
-
-
-def variant(tmp_path: Path, old: str, new: str, name: str = "broken.yaml") -> Path:
-    text = BUNDLED.read_text(encoding="utf-8")
-    assert old in text, old
-    path = tmp_path / name
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
-
-
-def line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
-
-
-def errors_of(path: Path) -> list[str]:
-    with pytest.raises(DefinitionInvalid) as caught:
-        load_definition(path)
-    return [str(e) for e in caught.value.errors]
 
 
 def test_bundled_definitions_load_with_their_legal_windows() -> None:

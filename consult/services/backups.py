@@ -69,11 +69,14 @@ def restore(settings: Settings, source: Path) -> str:
         raise BackupError(f"no backup file at {source}")
     with source.open("rb") as fh:
         head = fh.read(16)
-    _refuse_non_empty(settings)
     path = settings.sqlite_path
+    # The file's kind first: a wrong file is named without reaching the database.
+    if path is not None and not head.startswith(SQLITE_MAGIC):
+        raise BackupError(f"{source} is not a SQLite backup (this database is SQLite)")
+    if path is None and not head.startswith(PG_MAGIC):
+        raise BackupError(f"{source} is not a PostgreSQL custom-format dump")
+    _refuse_non_empty(settings)
     if path is not None:
-        if not head.startswith(SQLITE_MAGIC):
-            raise BackupError(f"{source} is not a SQLite backup (this database is SQLite)")
         path.parent.mkdir(parents=True, exist_ok=True)
         reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         target = sqlite3.connect(path)
@@ -84,8 +87,6 @@ def restore(settings: Settings, source: Path) -> str:
             reader.close()
             target.close()
         return f"restored {source} into {path}"
-    if not head.startswith(PG_MAGIC):
-        raise BackupError(f"{source} is not a PostgreSQL custom-format dump")
     command = [_tool("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction"]
     _run([*command, "--dbname", _libpq_url(settings.database_url), str(source)])
     return f"restored {source} into the PostgreSQL database"

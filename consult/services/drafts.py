@@ -5,7 +5,6 @@ frozen; after the comment window the legal officer revises it (:mod:`consult.ser
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -194,8 +193,3 @@ def delete(session: Session, consultation: Consultation, actor: Actor, now: date
         consultation_id=consultation.id,
         detail={"title": consultation.title},
     )
-
-
-def inputs(items: list[ArticleInput]) -> list[ArticleInput]:
-    """Titles and texts trimmed as stored."""
-    return [replace(i, title=i.title.strip()[:300], text=i.text.strip()) for i in items]

@@ -61,7 +61,7 @@ def users() -> Any:
     status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
-            status = 400 if form.csrf_token.errors else 422
+            status = 422
         else:
             done = perform(
                 lambda s: (
@@ -96,26 +96,23 @@ def user(username: str) -> Any:
     form = UserChangeForm(data={"roles": list(found.roles), "active": found.active})
     form.roles.choices = role_choices()
     status = 200
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            status = 400
-        else:
-            done = perform(
-                lambda s: administration.change_user(
-                    s,
-                    actor,
-                    organization,
-                    username,
-                    roles=form.roles.data or [],
-                    active=bool(form.active.data),
-                    now=scope.now(),
-                ),
-                form=form,
-            )
-            if not isinstance(done, Refused):
-                flash(_("Account %(name)s saved.", name=username), "success")
-                return redirect(url_for("admin.users"))
-            status = done.status
+    if request.method == "POST":  # the CSRF token is checked before any view
+        done = perform(
+            lambda s: administration.change_user(
+                s,
+                actor,
+                organization,
+                username,
+                roles=form.roles.data or [],
+                active=bool(form.active.data),
+                now=scope.now(),
+            ),
+            form=form,
+        )
+        if not isinstance(done, Refused):
+            flash(_("Account %(name)s saved.", name=username), "success")
+            return redirect(url_for("admin.users"))
+        status = done.status
     return render_template("admin/user.html", form=form, member=found), status
 
 
@@ -187,7 +184,7 @@ def holidays() -> Any:
     status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
-            status = 400 if form.csrf_token.errors else 422
+            status = 422
         else:
             actor, year = scope.current_actor(), int(form.year.data or 0)
 

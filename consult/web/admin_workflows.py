@@ -46,8 +46,6 @@ def workflows() -> Any:
         except ConsultError as exc:
             form.file.errors = [exc.message]
             status = exc.status
-    elif form.is_submitted():
-        status = 400
     return render_template(
         "admin/workflows.html",
         definitions=scope.runtime().catalog.all(),

@@ -104,8 +104,6 @@ def ballot(consultation_id: int) -> Any:
         return _staff_page(item, form)
     if not is_open:
         return _staff_page(item, form, 409)  # the page says no vote is open
-    if not form.validate_on_submit():
-        return _staff_page(item, form, 400)
     try:
         day = parse_dmy(form.answered_on.data or "")
     except ValueError:
@@ -135,10 +133,7 @@ def import_households(consultation_id: int) -> Any:
     """Import the register of households of the consultation's commune (CSV or XLSX)."""
     now, actor = scope.now(), scope.current_actor()
     item = consultations.for_staff(scope.db(), consultation_id, actor, Can.KEEP_HOUSEHOLDS)
-    form = HouseholdImportForm()
     upload = request.files.get("register")
-    if not form.validate_on_submit():
-        return _staff_page(item, PaperAnswerForm(formdata=None), 400)
     if upload is None or not upload.filename:
         flash(_("Household register: choose a CSV or XLSX file."), "error")
         return _staff_page(item, PaperAnswerForm(formdata=None), 422)
@@ -222,8 +217,6 @@ def public_ballot(consultation_id: int) -> Any:
     is_open = _choices(item, form)
     if request.method == "GET" or not is_open:
         return _public_page(item, form, is_open, 200 if request.method == "GET" else 409)
-    if not form.validate_on_submit():
-        return _public_page(item, form, is_open, 400)
     given = ballots.Answer(
         household=form.household.data or "",
         option=form.option.data or "",

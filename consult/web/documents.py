@@ -120,9 +120,6 @@ def number(consultation_id: int, key: str) -> ResponseReturnValue:
     item = _consultation(consultation_id)
     form = NumberKindForm()
     back = url_for("documents.consultation_documents", consultation_id=consultation_id)
-    if not form.validate_on_submit():
-        flash(_("The form had expired; send it again."), "error")
-        return redirect(back)
     actor, now = scope.current_actor(), scope.now()
     done = perform(
         lambda session: (
@@ -161,9 +158,6 @@ def upload_signed(document_id: int) -> ResponseReturnValue:
         if document.consultation_id
         else url_for("register.register_page", year=document.year)
     )
-    if not form.validate_on_submit():
-        flash(_("The form had expired; send it again."), "error")
-        return redirect(back)
     upload = form.file.data
     data = upload.read(signed.MAX_BYTES + 1) if upload is not None else b""
     name = getattr(upload, "filename", "") or ""

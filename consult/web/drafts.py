@@ -45,8 +45,6 @@ def revise(consultation_id: int) -> Any:
     status = 200
     if request.method == "GET":
         form.articles.data = draft_text(consultations.articles(scope.db(), consultation_id))
-    elif not form.validate_on_submit():
-        status = 400
     else:
         done = perform(
             lambda session: (

@@ -52,7 +52,7 @@ def enter_opinion(consultation_id: int) -> Any:
         form.represents.data = "1"
         form.channel.data = "paper"
     elif not form.validate_on_submit():
-        status = 400 if form.csrf_token.errors else 422
+        status = 422
     else:
         try:
             data = intake.CommentInput(

@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from consult.i18n import _, lazy
-from consult.models.comment import CHANNELS, DISPOSITIONS
+from consult.models.comment import CHANNELS
 from consult.services import draft_text
 from consult.workflow.definition import Action, PayloadField
 from consult.workflow.drafting import check_articles
@@ -134,21 +134,6 @@ class NewConsultationForm(FlaskForm):
     )
     articles = TextAreaField(lazy("Text of the draft"), render_kw={"rows": 20})
     confirm = BooleanField(lazy("I have read the warnings and the structure is right"))
-
-
-class DispositionForm(FlaskForm):
-    disposition = SelectField(lazy("Disposition"), choices=[], validate_choice=False)
-    reason = TextAreaField(lazy("Explanation (giải trình)"), render_kw={"rows": 3})
-    response = TextAreaField(lazy("Response to the citizen (published)"), render_kw={"rows": 3})
-    group = StringField(lazy("Group"), render_kw={"maxlength": "64"})
-    next = HiddenField()
-
-    def fill_choices(self) -> None:
-        from consult.web.filters import disposition_label
-
-        self.disposition.choices = [("", _("Choose…"))] + [
-            (code, disposition_label(code)) for code in DISPOSITIONS
-        ]
 
 
 # --- article text -------------------------------------------------------------------------

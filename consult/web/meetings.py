@@ -94,7 +94,7 @@ def meeting_sheet(consultation_id: int) -> Any:
     elif request.form.get("step") == "more":
         pass  # more empty rows; nothing stored
     elif not form.validate_on_submit():
-        status = 400 if form.csrf_token.errors else 422
+        status = 422
     else:
         data = meetings.MeetingInput(
             sheet_key=form.sheet_key.data or "",

@@ -114,8 +114,6 @@ def opinion(comment_id: int) -> Any:
     if request.method == "GET":
         return _page(row, _form_for(row), scan_form, 200)
     upload = request.files.get("scan")
-    if not scan_form.validate_on_submit():
-        return _page(row, _form_for(row), scan_form, 400)
     if upload is None or not upload.filename:
         scan_form.scan.errors = [_("Choose a file.")]
         return _page(row, _form_for(row), scan_form, 422)
@@ -144,8 +142,6 @@ def answer(comment_id: int) -> Any:
     if request.method == "GET":  # the older review page: the opinion's page replaces it
         return redirect(url_for("review.opinion", comment_id=comment_id))
     form = OpinionForm()
-    if not form.validate_on_submit():
-        return _page(row, form, ScanForm(formdata=None), 400)
     actor, now = scope.current_actor(), scope.now()
     done = perform(
         lambda session: answers.dispose(
@@ -177,8 +173,6 @@ def propose(comment_id: int) -> Any:
     row = _opinion(comment_id)
     item = consultation(row.consultation_id)
     form = ProposalForm()
-    if not form.validate_on_submit():
-        return _page(row, _form_for(row), ScanForm(formdata=None), 400, form)
     engine, actor, now = scope.runtime().engine, scope.current_actor(), scope.now()
     done = perform(
         lambda session: answers.propose(

@@ -55,7 +55,7 @@ def register_page() -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
-            status = 400 if form.csrf_token.errors else 422
+            status = 422
         else:
             done = perform(
                 lambda s: records.record_by_hand(

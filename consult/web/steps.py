@@ -36,23 +36,20 @@ def action(consultation_id: int, action_name: str) -> Any:
     form = action_form(chosen, engine.payload_defaults(session, item, chosen, actor, now))
     status = 200
     if request.method == "POST":
-        if not form.validate_on_submit():
-            status = 400
-        else:
-            payload = action_payload(chosen, form)
-            done = perform(
-                lambda s: engine.take(s, consultation_id, chosen.name, actor, payload, now),
-                form=form,
-                aliases=_number_alias(chosen),
-            )
-            if not isinstance(done, Refused):
-                message = _("Done: %(action)s.", action=chosen.title)
-                symbols = [d.symbol for d in done.documents]
-                if symbols:
-                    message += " " + _("Recorded: %(symbols)s.", symbols=", ".join(symbols))
-                flash(message, "success")
-                return redirect(url_for("staff.consultation", consultation_id=consultation_id))
-            status = done.status
+        payload = action_payload(chosen, form)
+        done = perform(
+            lambda s: engine.take(s, consultation_id, chosen.name, actor, payload, now),
+            form=form,
+            aliases=_number_alias(chosen),
+        )
+        if not isinstance(done, Refused):
+            message = _("Done: %(action)s.", action=chosen.title)
+            symbols = [d.symbol for d in done.documents]
+            if symbols:
+                message += " " + _("Recorded: %(symbols)s.", symbols=", ".join(symbols))
+            flash(message, "success")
+            return redirect(url_for("staff.consultation", consultation_id=consultation_id))
+        status = done.status
     definition = engine.definition_of(session, item)
     return render_template(
         "staff/action.html",

@@ -30,10 +30,6 @@ class ArticleEditForm(FlaskForm):
     text = TextAreaField(lazy("Text of the article"), render_kw={"rows": 16})
 
 
-class DeleteDraftForm(FlaskForm):
-    """Only the CSRF token: deleting is a POST."""
-
-
 def _read(form: NewConsultationForm) -> ParsedDraft:
     """The uploaded Word file (its text replaces the text box, to be checked and fixed
     there) or else the text typed."""
@@ -69,7 +65,7 @@ def new_consultation() -> Any:
         step = request.form.get("step", STEP_SAVE)
         uploaded = _uploaded(form)
         if not form.validate_on_submit():
-            status = 400 if form.csrf_token.errors else 422
+            status = 422
         else:
             try:
                 parsed = _read(form)
@@ -139,8 +135,6 @@ def edit_article(consultation_id: int, number: str) -> Any:
     status = 200
     if request.method == "GET":
         form.title.data, form.text.data = article.title, article.text
-    elif not form.validate_on_submit():
-        status = 400
     else:
         done = perform(
             lambda s: (
@@ -175,10 +169,6 @@ def edit_article(consultation_id: int, number: str) -> Any:
 def delete_draft(consultation_id: int) -> Any:
     session, actor = scope.db(), scope.current_actor()
     item = consultations.for_staff(session, consultation_id, actor, Can.EDIT_DRAFT)
-    form = DeleteDraftForm()
-    if not form.validate_on_submit():
-        flash(_("The form had expired; reload the page and try again."), "error")
-        return redirect(url_for("staff.consultation", consultation_id=consultation_id))
     title = item.title
     done = perform(lambda s: drafts.delete(s, item, actor, scope.now()))
     if isinstance(done, Refused):

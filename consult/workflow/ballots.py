@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from consult.calendar import dmy, format_deadline
+from consult.calendar import dmy, format_moment
 from consult.errors import Conflict, Invalid
 from consult.i18n import _, current_language
 from consult.models import Ballot, BallotAnswer, Household, Locality
@@ -232,7 +232,7 @@ def _counted_here(ctx: ActionContext) -> tuple[BallotSpec, Ballot] | str:
         if ctx.now < ballot.opens_at:
             return _(
                 "The households answer from %(moment)s (Vietnam time): count after that.",
-                moment=format_deadline(ballot.opens_at, lang=current_language()),
+                moment=format_moment(ballot.opens_at, lang=current_language()),
             )
         return spec, ballot
     return _("No vote of this consultation is open.")

@@ -31,10 +31,6 @@ class Catalog:
             raise DefinitionInvalid(errors)
         return cls(definitions)
 
-    def add(self, definition: Definition) -> None:
-        self._by_id[definition.id] = definition
-        self._by_hash[definition.source_hash] = definition
-
     def all(self) -> list[Definition]:
         return sorted(self._by_id.values(), key=lambda d: d.id)
 
