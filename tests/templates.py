@@ -88,6 +88,7 @@ class DemoTemplates:
         with self.admin.begin() as conn:
             for name in self.built.values():
                 conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        self.admin.dispose()
 
 
 def _backup(source: str, target: str) -> None:
