@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
 
 .PHONY: run test test-postgres test-later-year faketime lint install install-dev translations chromium clean a11y bench-intake \
-	bench-intake-postgres bench-pages wrk messages
+	bench-intake-postgres bench-pages bench-pages-postgres wrk messages
 
 run: install translations
 	$(BIN)/consult init-db
@@ -90,6 +90,11 @@ bench-intake-postgres: install wrk
 # The public consultation page, uncached and cached, against a bare Flask GET of 20 rows.
 bench-pages: install wrk
 	$(BIN)/python bench/pages.py --seconds $(BENCH_SECONDS)
+
+# The same on PostgreSQL (databases made and dropped on BENCH_PG), 0, 100,000 and 1,000,000 opinions.
+bench-pages-postgres: install wrk
+	$(BIN)/python bench/pages.py --database postgresql --pg-server $(BENCH_PG) --seconds $(BENCH_SECONDS) \
+	  --opinions 0 100000 1000000
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

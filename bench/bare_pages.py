@@ -1,5 +1,6 @@
-"""The baseline of bench/pages.py: a bare Flask GET reading 20 rows with sqlite3 and
-answering them as JSON. ``BARE_DB=/path gunicorn bare_pages:app``."""
+"""The baseline of bench/pages.py: a bare Flask GET reading 20 rows (the oldest, by the index
+on consultation and time) with sqlite3, or psycopg when ``BARE_DB`` is a ``postgresql://``
+DSN, and answering them as JSON. ``BARE_DB=/path gunicorn bare_pages:app``."""
 
 from __future__ import annotations
 
@@ -16,10 +17,18 @@ _local = threading.local()
 @app.get("/consultations/<int:consultation_id>")
 def page(consultation_id: int):  # type: ignore[no-untyped-def]
     conn = getattr(_local, "conn", None)
+    target = os.environ["BARE_DB"]
     if conn is None:
-        conn = _local.conn = sqlite3.connect(os.environ["BARE_DB"])
+        if target.startswith("postgresql://"):
+            import psycopg
+
+            conn = _local.conn = psycopg.connect(target, autocommit=True)
+        else:
+            conn = _local.conn = sqlite3.connect(target)
+    mark = "%s" if target.startswith("postgresql://") else "?"
     rows = conn.execute(
-        "SELECT id, body, received_at FROM comment WHERE consultation_id = ? ORDER BY id LIMIT 20",
+        "SELECT id, body, received_at FROM comment WHERE consultation_id = "
+        f"{mark} ORDER BY received_at LIMIT 20",
         (consultation_id,),
     ).fetchall()
-    return jsonify([list(row) for row in rows])
+    return jsonify([[str(value) for value in row] for row in rows])

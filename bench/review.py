@@ -44,7 +44,7 @@ from consult.db import write_session
 from consult.demo import load_commune
 from consult.migrate import upgrade
 from consult.models import Comment, Consultation
-from consult.services import exports, synthesis
+from consult.services import counts, exports, synthesis
 from consult.services.intake import new_receipt
 from consult.services.users import actor_for
 from consult.text import fold
@@ -186,6 +186,7 @@ def populate(url: str, opinions: int) -> int:
     if runtime.db.dialect.name == "postgresql":  # what autovacuum does after a bulk load
         with runtime.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE comment"))
+    counts.refresh(runtime.db)  # what the scheduler's next pass does
     runtime.db.dispose()
     return cid
 
@@ -302,9 +303,8 @@ def main() -> None:
             conn.execute(text("SELECT * FROM comment WHERE consultation_id = :c"), {"c": cid}).all()
 
     def page_cold() -> None:
-        from consult.services import review
-
-        review._SEEN.clear()  # as right after a disposition: the counts are recomputed
+        # Right after a disposition: the counts are kept (consult.services.counts), nothing
+        # is recomputed, so this is the page again.
         page()
 
     results = [

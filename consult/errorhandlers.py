@@ -32,7 +32,6 @@ from consult.api import errors as api_errors
 from consult.errors import ConsultError
 from consult.web import errors as web_errors
 
-API_PREFIX = "/api/"
 UNAVAILABLE = (
     OperationalError,
     InterfaceError,
@@ -50,7 +49,7 @@ _logged_lock = threading.Lock()
 
 
 def _for_api() -> bool:
-    return request.path.startswith(API_PREFIX)
+    return request.path.startswith(scope.API_PATHS)
 
 
 def _rollback() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, request
+from typing import Any
+
+from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -19,12 +21,20 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie session, opened without building its signer when the request
-    carries no session cookie, as most do (citizens reading and sending, the API)."""
+    carries no session cookie, as most do (citizens reading and sending, the API), and not
+    saved when nothing touched it."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+        if app.secret_key and (
+            "HTTP_COOKIE" not in request.environ or self.get_cookie_name(app) not in request.cookies
+        ):
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        if not (session or session.modified or session.accessed):
+            return  # Flask's own would set, delete or vary nothing either
+        super().save_session(app, session, response)
 
 
 def select_locale() -> str:

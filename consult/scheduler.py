@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from consult.db import write_session
 from consult.runtime import Runtime
-from consult.services import notifications, resubmissions
+from consult.services import counts, notifications, resubmissions
 from consult.services.notifications import receipt_notices
 from consult.workflow.reconcile import Transition
 
@@ -66,6 +66,12 @@ def tick(runtime: Runtime) -> list[Transition]:
             log.info("%s notice(s) queued", queued)
     except Exception:
         log.exception("queuing notices failed")
+    try:
+        folded = counts.refresh(runtime.db)
+        if folded:
+            log.info("%s opinion(s) counted", folded)
+    except Exception:
+        log.exception("counting opinions failed")
     try:
         report = notifications.deliver(runtime.db, runtime.settings, now)
         if report.total:

@@ -14,11 +14,11 @@ import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import MAXYEAR, MINYEAR, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask import Request as FlaskRequest
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlmodel import Session
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
@@ -29,6 +29,9 @@ from consult.db import as_writer
 from consult.runtime import Runtime
 from consult.services import users
 from consult.text import without_controls
+
+API_PATHS = "/api/"
+"""Where the JSON API answers (pages elsewhere)."""
 
 
 def runtime() -> Runtime:
@@ -75,9 +78,23 @@ def client_key() -> str:
     mixes the secret key, the day, the client address and its user agent, so the hash cannot
     be reversed into an address without the secret, and it changes every day."""
     day = now().date().isoformat()
-    material = "\x1f".join((day, get_remote_address() or "", request.headers.get("User-Agent", "")))
-    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    return hmac.new(secret, material.encode("utf-8"), hashlib.sha256).hexdigest()
+    environ = request.environ
+    material = "\x1f".join(
+        (day, environ.get("REMOTE_ADDR") or _NO_ADDRESS, environ.get("HTTP_USER_AGENT", ""))
+    )
+    keyed = _keyed(str(current_app.config["SECRET_KEY"])).copy()
+    keyed.update(material.encode("utf-8"))
+    return keyed.hexdigest()
+
+
+_NO_ADDRESS = "127.0.0.1"
+"""What stands for a client without an address (as flask-limiter's ``get_remote_address``)."""
+
+
+@lru_cache(maxsize=4)
+def _keyed(secret: str) -> hmac.HMAC:
+    """The HMAC keyed with the secret, its key schedule done once (copied per request)."""
+    return hmac.new(secret.encode("utf-8"), digestmod=hashlib.sha256)
 
 
 def login_account() -> str:

@@ -8,12 +8,16 @@ services), so the API and the web UI refuse the same things.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar, cast
 
 from flask import current_app, g, request
+from limits import RateLimitItem, parse_many
+from werkzeug.exceptions import TooManyRequests
 
 from consult import scope
 from consult.actor import CITIZEN
@@ -66,6 +70,40 @@ def public_write_limit() -> str:
 
 def ratelimit_off() -> bool:
     return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+def public_write(view: F) -> F:
+    """The limits on public writes per client address (``CONSULT_RATELIMIT``) on a view, each
+    view counted on its own; 429 with ``Retry-After`` past one. Nothing when limits are off.
+
+    Counted straight in flask-limiter's strategy and storage (memory, or Redis shared by the
+    workers; ``limiter.reset()`` clears them): its own resolution of a view's limits on every
+    request cost a citizen's opinion more than validating and storing it."""
+    name = f"{view.__module__}.{view.__name__}"
+
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if current_app.config.get("RATELIMIT_ENABLED", True):
+            _count_public_write(name)
+        return view(*args, **kwargs)
+
+    return cast(F, checked)
+
+
+def _count_public_write(name: str) -> None:
+    strategy = limiter.limiter
+    address = request.remote_addr or "127.0.0.1"  # as flask-limiter's get_remote_address
+    for limit in _limits(public_write_limit()):
+        if not strategy.hit(limit, address, name):
+            reset_at, _remaining = strategy.get_window_stats(limit, address, name)
+            wait = max(1, math.ceil(reset_at - time.time()))
+            raise TooManyRequests(description=str(limit), retry_after=wait)
+
+
+@lru_cache(maxsize=8)
+def _limits(text: str) -> tuple[RateLimitItem, ...]:
+    """``20/minute;200/hour`` read once."""
+    return tuple(parse_many(text))
 
 
 def login_account_limit() -> str:

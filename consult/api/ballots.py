@@ -9,11 +9,10 @@ from flask import request
 from marshmallow import Schema, fields
 
 from consult import scope
-from consult.api.auth import public_write_limit, ratelimit_off, staff_only
+from consult.api.auth import public_write, staff_only
 from consult.api.base import bp, refusals
 from consult.api.schemas import In, length
 from consult.errors import Invalid
-from consult.extensions import limiter
 from consult.i18n import _
 from consult.models import Organization
 from consult.permissions import Can
@@ -106,7 +105,7 @@ IMPORT_BODY = {
 
 
 @bp.route("/consultations/<int:id>/ballot/answers", methods=["POST"], tags=["ballots"])
-@limiter.limit(public_write_limit, exempt_when=ratelimit_off)
+@public_write
 @bp.arguments(BallotAnswerIn())
 @bp.response(201, BallotAnswerOut())
 @refusals(400, 403, 404, 409, 422, 429)

@@ -1,7 +1,7 @@
 """The data model, one module per aggregate. Importing this package registers every table."""
 
 from consult.models.audit import AuditEvent
-from consult.models.comment import Comment
+from consult.models.comment import Comment, OpinionCount, OpinionCountMark
 from consult.models.consultation import (
     Article,
     ArticleText,
@@ -41,6 +41,8 @@ __all__ = [
     "Membership",
     "Notification",
     "NotificationPreference",
+    "OpinionCount",
+    "OpinionCountMark",
     "Organization",
     "PostingPlace",
     "PostingRecord",

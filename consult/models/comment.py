@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 from consult.models.base import instant
 from consult.vocabulary import CHANNELS, DISPOSITIONS
 
-__all__ = ["CHANNELS", "DISPOSITIONS", "Comment"]
+__all__ = ["CHANNELS", "DISPOSITIONS", "Comment", "OpinionCount", "OpinionCountMark"]
 
 
 class Comment(SQLModel, table=True):
@@ -79,3 +79,38 @@ class Comment(SQLModel, table=True):
     @property
     def is_anonymous(self) -> bool:
         return not self.author_name.strip()
+
+
+class OpinionCount(SQLModel, table=True):
+    """How many opinions a consultation has, per article, village, channel and disposition
+    (each a *dimension*: one row per value), and the people they speak for, for every opinion
+    up to :attr:`OpinionCountMark.counted_to`. Opinions newer than the mark are counted live
+    (:mod:`consult.services.counts`), so the counts are exact however far behind the summary is.
+
+    ``key`` is the value as text: the article's id (empty for the whole draft), the village,
+    the channel, the disposition (empty for none yet)."""
+
+    __tablename__ = "opinion_count"
+
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True)
+    dimension: str = Field(primary_key=True, max_length=12)
+    key: str = Field(primary_key=True, max_length=100)
+    opinions: int = 0
+    people: int = 0
+    open: int = 0
+    """Opinions still without a disposition."""
+
+
+class OpinionCountMark(SQLModel, table=True):
+    """The one row saying how far :class:`OpinionCount` has counted: every opinion with
+    ``id <= counted_to``. On PostgreSQL the next mark waits in ``pending_to`` until the
+    transactions that were writing opinions when it was read have ended (``waiting_for``,
+    their virtual transaction ids), so no opinion that commits late under a smaller id is
+    ever skipped."""
+
+    __tablename__ = "opinion_count_mark"
+
+    id: int = Field(default=1, primary_key=True)
+    counted_to: int = 0
+    pending_to: int | None = None
+    waiting_for: str | None = None

@@ -23,6 +23,7 @@ from consult.i18n import _
 from consult.ledger import audit
 from consult.models import Comment, CommentChange, Consultation
 from consult.models.comment import DISPOSITIONS
+from consult.services import counts
 from consult.services.review import MAX_BULK, article_ids
 from consult.vocabulary import TAKEN_UP
 from consult.workflow.engine import Engine
@@ -72,20 +73,21 @@ def dispose(
     rows = _rows(session, consultation_id, comment_ids)
     consultation = claim(session, engine, consultation_id, actor)
     may_explain = _may_explain(session, engine, consultation, actor)
-    for row in rows:
-        _answer(
-            may_explain,
-            session,
-            consultation,
-            row,
-            actor,
-            now,
-            disposition=disposition,
-            reason=reason,
-            response=response,
-            group=row.group_key if group is None else group,
-        )
     ids = [r.id for r in rows if r.id is not None]
+    with counts.changing(session, ids):
+        for row in rows:
+            _answer(
+                may_explain,
+                session,
+                consultation,
+                row,
+                actor,
+                now,
+                disposition=disposition,
+                reason=reason,
+                response=response,
+                group=row.group_key if group is None else group,
+            )
     session.execute(delete(CommentChange).where(col(CommentChange.comment_id).in_(ids)))
     for cid in ids:
         for aid in changed:
@@ -134,18 +136,19 @@ def review(
     if comment is None:
         raise NotFound(_("Opinion %(id)s does not exist.", id=comment_id))
     consultation = claim(session, engine, comment.consultation_id, actor)
-    return _answer(
-        _may_explain(session, engine, consultation, actor),
-        session,
-        consultation,
-        comment,
-        actor,
-        now,
-        disposition=disposition,
-        reason=reason,
-        response=response,
-        group=group,
-    )
+    with counts.changing(session, [comment_id]):
+        return _answer(
+            _may_explain(session, engine, consultation, actor),
+            session,
+            consultation,
+            comment,
+            actor,
+            now,
+            disposition=disposition,
+            reason=reason,
+            response=response,
+            group=group,
+        )
 
 
 def _may_explain(
@@ -264,20 +267,21 @@ def take_proposals(
         raise Invalid(_("None of the chosen opinions has a proposed disposition."))
     consultation = claim(session, engine, consultation_id, actor)
     may_explain = _may_explain(session, engine, consultation, actor)
-    for row in rows:
-        disposition = row.proposed_disposition or ""
-        note = row.proposal_note
-        refused = disposition == "not_accepted"
-        _answer(
-            may_explain,
-            session,
-            consultation,
-            row,
-            actor,
-            now,
-            disposition=disposition,
-            reason=(row.reason or note) if refused else row.reason,
-            response=row.response or ("" if refused else note),
-            group=row.group_key,
-        )
+    with counts.changing(session, [r.id for r in rows if r.id is not None]):
+        for row in rows:
+            disposition = row.proposed_disposition or ""
+            note = row.proposal_note
+            refused = disposition == "not_accepted"
+            _answer(
+                may_explain,
+                session,
+                consultation,
+                row,
+                actor,
+                now,
+                disposition=disposition,
+                reason=(row.reason or note) if refused else row.reason,
+                response=row.response or ("" if refused else note),
+                group=row.group_key,
+            )
     return len(rows)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from consult import permissions
 from consult.actor import Actor
+from consult.calendar import local_date
+from consult.db import Driver, Prepared
 from consult.errors import NotFound
 from consult.i18n import _
 from consult.models import (
@@ -25,6 +27,7 @@ from consult.models import (
     Window,
 )
 from consult.permissions import Can
+from consult.services import counts
 
 
 @dataclass(frozen=True)
@@ -136,56 +139,78 @@ def postings(session: Session, consultation_id: int) -> list[PostingRecord]:
 
 
 def comment_counts(session: Session, ids: list[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    query = (
-        select(Comment.consultation_id, func.count())
-        .where(col(Comment.consultation_id).in_(ids))
-        .group_by(col(Comment.consultation_id))
-    )
-    return {cid: int(n) for cid, n in session.exec(query)}
+    """Opinions per consultation (:mod:`consult.services.counts`)."""
+    return counts.totals(session, ids)
 
 
 def counts_by_article(session: Session, consultation_id: int) -> dict[int | None, int]:
-    query = (
-        select(Comment.article_id, func.count())
-        .where(Comment.consultation_id == consultation_id)
-        .group_by(col(Comment.article_id))
-    )
-    return {aid: int(n) for aid, n in session.exec(query)}
+    """Opinions per article (:mod:`consult.services.counts`)."""
+    return counts.by_article(session, consultation_id)
 
 
-def public_version(session: Session, consultation_id: int, now: datetime) -> tuple[Any, ...]:
-    """What the public page of a consultation shows changes only when this changes: one
-    query of primary-key and single-row lookups, however many opinions there are.
+class PublicVersion(NamedTuple):
+    """What the public page of a consultation shows changes only when this changes."""
 
-    The consultation's row version and state (every workflow step and answer bumps the
-    version), the newest opinion anywhere (a new one changes the counts), the newest audit
-    entry anywhere (every staff action writes one: documents, dispositions, windows,
-    calendars), and where ``now`` stands against the comment window (it opens and closes by
-    the clock, with no write).
-    """
+    version: int
+    state: str
+    last_opinion: int | None
+    last_entry: int | None
+    phase: int
+    """How many of the comment window's ends ``now`` has passed (it opens and closes by the
+    clock, with no write)."""
+    day: date
+    """Today in Vietnam (the days left in the window count down with no write)."""
+    counted_to: int
+    """How far the opinion counts kept have counted (:mod:`consult.services.counts`)."""
+
+    @property
+    def file(self) -> tuple[Any, ...]:
+        """The part staff change: the consultation's row and state (every workflow step and
+        answer bumps the version), the newest audit entry anywhere (every staff action
+        writes one: documents, dispositions, windows, calendars) and the window's phase."""
+        return (self.version, self.state, self.last_entry, self.phase)
+
+
+def _public_version_statement() -> Prepared:
     window = (
         select(Window.opens_at, Window.closes_at)
         .where(
-            col(Window.consultation_id) == consultation_id, col(Window.accepts_comments).is_(True)
+            col(Window.consultation_id) == bindparam("cid"),
+            col(Window.accepts_comments).is_(True),
         )
         .order_by(col(Window.opens_at))
         .limit(1)
         .subquery()
     )
-    row = session.exec(
+    return Prepared(
         select(  # type: ignore[call-overload]
             col(Consultation.version),
             col(Consultation.state),
-            select(func.max(Comment.id)).scalar_subquery(),
-            select(func.max(AuditEvent.id)).scalar_subquery(),
-            select(window.c.opens_at).scalar_subquery(),
-            select(window.c.closes_at).scalar_subquery(),
-        ).where(col(Consultation.id) == consultation_id)
-    ).first()
+            select(func.max(Comment.id)).scalar_subquery().label("last_opinion"),
+            select(func.max(AuditEvent.id)).scalar_subquery().label("last_entry"),
+            select(window.c.opens_at).scalar_subquery().label("opens_at"),
+            select(window.c.closes_at).scalar_subquery().label("closes_at"),
+            counts.MARK.label("counted_to"),
+        ).where(col(Consultation.id) == bindparam("cid"), col(Consultation.deleted_at).is_(None))
+    )
+
+
+_PUBLIC_VERSION = _public_version_statement()
+
+
+def public_version(connection: Driver, consultation_id: int, now: datetime) -> PublicVersion | None:
+    """The :class:`PublicVersion` of a consultation (``None``: there is none): one statement
+    of primary-key and single-row lookups, however many opinions there are."""
+    row = _PUBLIC_VERSION.first(connection, {"cid": consultation_id})
     if row is None:
-        return ()
-    version, state, last_opinion, last_entry, opens_at, closes_at = row
-    phase = sum(1 for moment in (opens_at, closes_at) if moment is not None and now >= moment)
-    return (version, state, last_opinion, last_entry, phase)
+        return None
+    phase = sum(1 for end in (row.opens_at, row.closes_at) if end is not None and now >= end)
+    return PublicVersion(
+        version=row.version,
+        state=row.state,
+        last_opinion=row.last_opinion,
+        last_entry=row.last_entry,
+        phase=phase,
+        day=local_date(now),
+        counted_to=int(row.counted_to or 0),
+    )

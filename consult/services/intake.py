@@ -65,7 +65,12 @@ _FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", RECEIPT_ALPHABE
 
 def new_receipt() -> str:
     """Eight characters of the receipt alphabet (40 random bits), as ``K7QM-4XPA``."""
-    code = base64.b32encode(secrets.token_bytes(5)).decode().translate(_FROM_BASE32)
+    return receipt_of(secrets.token_bytes(5))
+
+
+def receipt_of(five: bytes) -> str:
+    """The receipt code that spells 40 bits (five bytes): ``K7QM-4XPA``."""
+    code = base64.b32encode(five).decode().translate(_FROM_BASE32)
     return f"{code[:4]}-{code[4:]}"
 
 

@@ -43,15 +43,37 @@ def search(
     page: int = 1,
     per_page: int = 50,
     sort: str = "received",
+    count_up_to: int | None = None,
 ) -> tuple[list[Comment], int]:
-    query = filtered(consultation_id, flt)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(*SORTS.get(sort, SORTS["received"]))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(rows), int(total)
+    """One page of the opinions ``flt`` matches, and how many match. With ``count_up_to``
+    the count stops there: a total above it means "more than ``count_up_to``" (counting
+    millions of matches exactly costs seconds; the first that match cost milliseconds)."""
+    total = count_matching(session, consultation_id, flt, up_to=count_up_to)
+    return page_of(session, consultation_id, flt, page=page, per_page=per_page, sort=sort), total
+
+
+def page_of(
+    session: Session,
+    consultation_id: int,
+    flt: CommentFilter,
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    sort: str = "received",
+) -> list[Comment]:
+    """One page of the opinions ``flt`` matches, in the order ``sort`` names."""
+    query = filtered(consultation_id, flt).order_by(*SORTS.get(sort, SORTS["received"]))
+    return list(session.exec(query.offset((page - 1) * per_page).limit(per_page)))
+
+
+def count_matching(
+    session: Session, consultation_id: int, flt: CommentFilter, *, up_to: int | None = None
+) -> int:
+    """How many opinions ``flt`` matches; with ``up_to``, at most ``up_to + 1``."""
+    query = filtered(consultation_id, flt).with_only_columns(col(Comment.id))
+    if up_to is not None:
+        query = query.limit(up_to + 1)
+    return int(session.exec(select(func.count()).select_from(query.subquery())).one())
 
 
 def filtered(consultation_id: int, flt: CommentFilter) -> Any:
@@ -63,10 +85,12 @@ def filtered(consultation_id: int, flt: CommentFilter) -> Any:
         query = query.where(Comment.disposition == flt.disposition)
     if flt.article == "general":
         query = query.where(col(Comment.article_id).is_(None))
-    elif flt.article:
-        query = query.join(Article, col(Article.id) == col(Comment.article_id)).where(
-            Article.number == flt.article
+    elif flt.article:  # the article's id first (numbers are unique in a consultation), so
+        # the index on (consultation, article, received) serves the filter
+        article_id = select(Article.id).where(
+            Article.consultation_id == consultation_id, Article.number == flt.article
         )
+        query = query.where(col(Comment.article_id) == article_id.scalar_subquery())
     if flt.locality:
         query = query.where(Comment.locality == flt.locality)
     if flt.channel:

@@ -123,3 +123,18 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = lazy("Please log in to see this page.")
     login_manager.login_message_category = "info"
     app.jinja_env.globals["logout_form"] = logout_form
+    _pages_only(app, login_manager._update_remember_cookie)
+
+
+def _pages_only(app: Flask, hook: Any) -> None:
+    """Run Flask-Login's after-request hook (its remember cookie) for pages only: the API
+    never reads the login session (:mod:`consult.api.auth`), and the hook's look at the
+    session costs every API answer a session save and a ``Vary: Cookie``."""
+    hooks = app.after_request_funcs.setdefault(None, [])
+
+    def for_pages(response: Response) -> Response:
+        if request.path.startswith(scope.API_PATHS):
+            return response
+        return hook(response)
+
+    hooks[:] = [for_pages if f == hook else f for f in hooks]

@@ -10,8 +10,9 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, g, request, url_for
+from flask_babel import get_translations
 from markupsafe import Markup, escape
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from consult import calendar, permissions, scope, vocabulary
 from consult.documents.facts import group_numbers
@@ -67,13 +68,24 @@ def organization() -> Organization | None:
     if "header_org" not in g:
         session = scope.db()
         mine = permissions.organizations_where(scope.current_actor(), Can.READ_STAFF_FILE)
-        if mine:
-            g.header_org = session.get(Organization, mine[0])
-        else:  # the public pages: the installation's commune, none when there are several
-            only = list(session.exec(select(Organization).order_by(col(Organization.id)).limit(2)))
-            g.header_org = only[0] if len(only) == 1 else None
+        g.header_org = session.get(Organization, mine[0]) if mine else only_organization(session)
     found: Organization | None = g.header_org
     return found
+
+
+def only_organization(session: Session) -> Organization | None:
+    """The public pages' header: the installation's commune, none when there are several."""
+    only = list(session.exec(select(Organization).order_by(col(Organization.id)).limit(2)))
+    return only[0] if len(only) == 1 else None
+
+
+def show_organization(public: Organization | None) -> None:
+    """The header's organization read already (:func:`only_organization`), for a request
+    by someone who is not staff: the header needs no query of its own."""
+    if "header_org" not in g and not permissions.organizations_where(
+        scope.current_actor(), Can.READ_STAFF_FILE
+    ):
+        g.header_org = public
 
 
 def superior_today(org: Organization) -> str:
@@ -91,7 +103,23 @@ def switch_language_url(lang: str) -> str:
     return url_for("public.set_language", lang=lang, next=target)
 
 
+def _catalog() -> Any:
+    """The request's translations, looked up once per request (Flask-Babel's own lookup walks
+    the app context, the domain and the locale on every message: ~35 times a page)."""
+    found = g.get("_consult_catalog")
+    if found is None:
+        found = g._consult_catalog = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _catalog().ugettext(s),
+        ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters.update(
         vn_date=calendar.dmy,
         vn_datetime=calendar.hm_dmy,

@@ -39,24 +39,27 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+_HEADERS = tuple((name.lower(), name, value) for name, value in HEADERS.items())
 PRIVATE_PREFIXES = ("/staff", "/login", "/account")
 
 
 def _private() -> bool:
     """Whether the answer may hold personal data or a staff member's view."""
-    if request.path.startswith(PRIVATE_PREFIXES) or "Authorization" in request.headers:
+    if request.path.startswith(PRIVATE_PREFIXES) or "HTTP_AUTHORIZATION" in request.environ:
         return True
     user = g.get("_login_user")  # only if the request loaded it: no database read here
     return bool(getattr(user, "is_authenticated", False))
 
 
 def secure(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    headers = response.headers
+    # Each header the answer does not set itself, added in one go: every answer pays this.
+    present = {name.lower() for name, _value in headers.items()}
+    headers.extend([(name, value) for key, name, value in _HEADERS if key not in present])
     if _private():
-        response.headers["Cache-Control"] = "no-store"
+        headers["Cache-Control"] = "no-store"
     if scope.runtime().settings.production:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+        headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

@@ -20,19 +20,24 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from flask import Response, current_app, request
 
 MAX_PAGES = 256
+_MISSING = object()
+T = TypeVar("T")
 CACHE_CONTROL = "public, no-cache"
 """Shared caches may keep the page but must revalidate it (``ETag``) before each use."""
 
 
 class Pages:
-    """The pages of one app (``app.extensions["consult_pages"]``)."""
+    """The pages of one app (``app.extensions["consult_pages"]``), and what they are built
+    from (:func:`memo`)."""
 
     def __init__(self) -> None:
         self.entries: OrderedDict[Hashable, tuple[str, bytes]] = OrderedDict()
+        self.parts: OrderedDict[Hashable, Any] = OrderedDict()
         self.lock = threading.Lock()
 
 
@@ -42,6 +47,25 @@ def _pages() -> Pages:
         pages = current_app.extensions.setdefault("consult_pages", Pages())
     assert isinstance(pages, Pages)
     return pages
+
+
+def memo(key: Hashable, build: Callable[[], T]) -> T:
+    """What ``build`` returns for ``key``, built once per key and kept (bounded LRU, per
+    process): the parts of a public page that change only with staff actions, read once per
+    version of them instead of on every view. Callers pass a key that includes that version;
+    what is kept is only read, never changed."""
+    pages = _pages()
+    with pages.lock:
+        found = pages.parts.get(key, _MISSING)
+        if found is not _MISSING:
+            pages.parts.move_to_end(key)
+            return found
+    built = build()
+    with pages.lock:
+        pages.parts[key] = built
+        while len(pages.parts) > MAX_PAGES:
+            pages.parts.popitem(last=False)
+    return built
 
 
 def anonymous() -> bool:

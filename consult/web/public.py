@@ -14,21 +14,26 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    get_template_attribute,
     redirect,
     render_template,
     request,
     url_for,
 )
+from markupsafe import Markup
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from consult import scope
 from consult.calendar import local_date
+from consult.db import driver
 from consult.i18n import current_language
-from consult.models import AuditEvent, Comment, Consultation, Document, Window
-from consult.services import consultations, intake, opinions, organizations
-from consult.web import page_cache
+from consult.models import AuditEvent, Comment, Consultation, Document, Organization, Window
+from consult.services import consultations, counts, intake, opinions, organizations
+from consult.web import filters, page_cache
 from consult.web.auth import safe_next
+from consult.web.documents import signed_copies_of
+from consult.web.report import published_synthesis
 
 bp = Blueprint("public", __name__)
 
@@ -119,17 +124,51 @@ def set_language(lang: str) -> Response:
 
 @bp.route("/consultations/<int:consultation_id>")
 def consultation(consultation_id: int) -> str | Response:
+    """Two statements however many opinions: the version of what the page shows, then (when
+    the page is not in the cache) the counts per article. The rest changes only with staff
+    actions and is read once per version of it (:func:`public_file`)."""
     page = max(request.args.get("page", 1, type=scope.page_number) or 1, 1)
-    if not page_cache.anonymous():
-        return consultation_page(consultation_id, page)
-    version = consultations.public_version(scope.db(), consultation_id, scope.now())
-    if not version:
-        abort(404)
-    key = ("consultation", consultation_id, page, current_language(), version)
-    return page_cache.page(key, lambda: consultation_page(consultation_id, page))
+    with driver(scope.runtime().db) as connection:
+        version = consultations.public_version(connection, consultation_id, scope.now())
+        if version is None or not consultations.is_public_state(version.state):
+            abort(404)
+
+        def render() -> str:
+            found = counts.by_article(connection, consultation_id, version.counted_to)
+            return consultation_page(consultation_id, page, version, found)
+
+        if not page_cache.anonymous():
+            return render()
+        key = ("consultation", consultation_id, page, current_language(), version)
+        return page_cache.page(key, render)
 
 
-def consultation_page(consultation_id: int, page: int) -> str:
+@dataclass(frozen=True)
+class PublicFile:
+    """What the public page of a consultation shows but its counts: read once per version of
+    it (:attr:`consultations.PublicVersion.file`), then only read."""
+
+    consultation: Consultation
+    chapters: list[tuple[str, list[consultations.ArticleView]]]
+    documents: list[Document]
+    window: Window | None
+    open_window: Window | None
+    stage_title: str
+    published: bool
+    answered: list[Comment]
+    total: int
+    pages: int
+    article_numbers: dict[int, str]
+    extensions: list[dict[str, Any]]
+    decisions: list[Document]
+    has_vote: bool
+    synthesis: dict[str, Any] | None
+    signed: list[dict[str, Any]]
+    organization: Organization | None
+    """The header's organization for citizens."""
+
+
+def public_file(consultation_id: int, page: int) -> PublicFile:
     session, now = scope.db(), scope.now()
     item = public_consultation(consultation_id)
     articles = consultations.articles(session, consultation_id)
@@ -144,27 +183,87 @@ def consultation_page(consultation_id: int, page: int) -> str:
             page=page,
             per_page=RESPONSES_PER_PAGE,
         )
-    numbers = {a.id: a.number for a in articles}
-    return render_template(
-        "public/consultation.html",
+    documents = consultations.documents(session, consultation_id, published_only=True)
+    window = intake.comment_window(session, consultation_id)
+    return PublicFile(
         consultation=item,
         chapters=consultations.chapters(articles),
-        counts=consultations.counts_by_article(session, consultation_id),
-        documents=consultations.documents(session, consultation_id, published_only=True),
-        window=intake.comment_window(session, consultation_id),
+        documents=documents,
+        window=window,
         open_window=intake.check_open_or_none(session, item, now),
         stage_title=stage_title(item),
         published=published,
         answered=answered,
         total=total,
-        page=page,
         pages=max((total + RESPONSES_PER_PAGE - 1) // RESPONSES_PER_PAGE, 1),
-        article_numbers=numbers,
+        article_numbers={a.id: a.number for a in articles},
         extensions=window_extensions(item),
-        decisions=decisions(consultations.documents(session, consultation_id, published_only=True)),
-        download_url=download_url,
+        decisions=decisions(documents),
         has_vote=bool(scope.runtime().engine.definition_of(session, item).ballots),
+        synthesis=published_synthesis(consultation_id),
+        signed=signed_copies_of(documents),
+        organization=filters.only_organization(session),
     )
+
+
+def consultation_page(
+    consultation_id: int,
+    page: int,
+    version: consultations.PublicVersion,
+    found: dict[int | None, int],
+) -> str:
+    key: tuple[Any, ...] = ("public-file", consultation_id, page, version.file)
+    part = page_cache.memo(key, lambda: public_file(consultation_id, page))
+    if part.published:  # the responses shown change with the opinions entered too
+        key = (*key, version.last_opinion)
+        part = page_cache.memo(key, lambda: public_file(consultation_id, page))
+    filters.show_organization(part.organization)
+    fields = {name: getattr(part, name) for name in PublicFile.__dataclass_fields__}
+    pieces = page_cache.memo(
+        ("public-draft", consultation_id, version.file, current_language()),
+        lambda: draft_pieces(part),
+    )
+    return render_template(
+        "public/consultation.html",
+        **fields,
+        draft=draft_html(pieces, found),
+        page=page,
+        download_url=download_url,
+    )
+
+
+COUNT_MARK = "\x00"
+"""Where an article's count goes in the draft's rendered HTML (never in escaped text)."""
+
+
+def draft_pieces(part: PublicFile) -> list[str]:
+    """The draft's articles rendered (``public/_draft.html``), split at each count's mark:
+    text, article id, text, article id… The most of the page's work, done once per version
+    of its parts and language."""
+    html = render_template(
+        "public/_draft.html",
+        consultation=part.consultation,
+        chapters=part.chapters,
+        open_window=part.open_window,
+        count_mark=lambda article_id: Markup(f"{COUNT_MARK}{article_id}{COUNT_MARK}"),
+    )
+    return html.strip().split(COUNT_MARK)
+
+
+def draft_html(pieces: list[str], found: dict[int | None, int]) -> Markup:
+    """The draft's articles with each one's count of opinions now."""
+    label = get_template_attribute("public/_draft.html", "count_label")
+    labels: dict[int, str] = {}
+    out = []
+    for n, piece in enumerate(pieces):
+        if n % 2 == 0:
+            out.append(piece)
+        else:
+            count = found.get(int(piece), 0)
+            if count not in labels:
+                labels[count] = str(label(count))
+            out.append(labels[count])
+    return Markup("".join(out))
 
 
 # --- closed consultations: the decision and the archive ----------------------------------------

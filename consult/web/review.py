@@ -79,9 +79,10 @@ def table(consultation_id: int) -> str:
     flt = _filter(request.args)
     sort = request.args.get("sort") or "received"
     page = max(request.args.get("page", 1, type=scope.page_number) or 1, 1)
-    rows, total = opinions.search(
+    found = reviewing.table_page(
         session, consultation_id, flt, page=page, per_page=PER_PAGE, sort=sort
     )
+    rows, total, page = found.rows, found.total, found.page
     articles = consultations.articles(session, consultation_id)
     return render_template(
         "review/table.html",
@@ -89,18 +90,21 @@ def table(consultation_id: int) -> str:
         stage=stage,
         rows=rows,
         total=total,
+        total_exact=found.exact,
         filter=flt,
         sort=sort,
         sorts=list(opinions.SORTS),
         anonymous=request.args.get("anonymous", ""),
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=found.pages,
+        beyond=found.beyond,
+        pageable=found.pageable,
         articles=articles,
         article_numbers={a.id: a.number for a in articles},
         localities=organizations.locality_names(session, item.organization_id),
         channels=CHANNELS,
         dispositions=DISPOSITIONS,
-        glance=reviewing.glance(session, consultation_id),
+        glance=found.glance,
         changed=reviewing.changed_articles(session, [r.id for r in rows if r.id is not None]),
         can_review=may(item),
         can_propose=may(item, "propose"),
