@@ -1,17 +1,17 @@
-"""What the browser tests share: Debian's Chromium driven by Playwright, and the app served on
-a free port in a background thread. No browser is downloaded; a missing Chromium fails the
-tests (``apt-get install -y chromium``)."""
+"""What the browser tests share: Debian's Chromium (the ``browser`` and ``live_url`` fixtures in
+conftest.py drive it with Playwright, the app served on a free port in a background thread),
+axe-core and the staff login. No browser is downloaded; a missing Chromium fails the tests
+(``apt-get install -y chromium``)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+import re
 from pathlib import Path
+from typing import Any
 
-import pytest
-from flask import Flask
-from playwright.sync_api import Browser, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Page, expect
+
+from tests.helpers import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -24,26 +24,33 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 
-
-@pytest.fixture
-def live_url(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+AXE = Path(__file__).parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core from npm, pinned in ``tests/a11y/package.json`` (``npm ci --prefix tests/a11y``)."""
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. "
-            "Run `apt-get install -y chromium` (as root), then run the tests again."
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page (injected
+    with ``context.add_init_script(path=str(AXE))``)."""
+    found: list[dict[str, Any]] = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return result.violations
+              .filter(v => v.impact === "serious" || v.impact === "critical")
+              .map(v => ({id: v.id, impact: v.impact,
+                          nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}));
+        }""",
+        AXE_TAGS,
+    )
+    return found
+
+
+def log_in(
+    page: Page, live_url: str, username: str, path: str = "/staff/", password: str = PASSWORD
+) -> None:
+    """Log in through the form, as staff do, and land on ``path``."""
+    page.goto(f"{live_url}/login?next={path}")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))

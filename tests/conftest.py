@@ -1,20 +1,26 @@
 """Shared fixtures: a migrated database per test (SQLite by default, PostgreSQL when
-``CONSULT_TEST_DATABASE_URL`` names one), an app with an injected clock, the demo commune.
+``CONSULT_TEST_DATABASE_URL`` names one), an app with an injected clock, the demo commune (built
+once per session and day as a template, copied per test), a posted consultation, the command
+line, a real SMTP server and scheduler processes. Plain helpers live in ``tests/helpers.py``.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import threading
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser
 from sqlalchemy import text
 
 from consult import create_app
@@ -23,28 +29,13 @@ from consult.db import make_engine, write_session
 from consult.migrate import upgrade
 from consult.models import Organization
 from consult.runtime import Runtime
+from tests.helpers import Api, Clock, Spawn, consult_cli
+from tests.smtp import SmtpServer
+from tests.templates import DemoTemplates
 
 TEST_DATABASE_URL = os.environ.get("CONSULT_TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 DATA = Path(__file__).parent / "data"
-PASSWORD = "dongson2024"
-
-
-class Clock:
-    """An injectable clock: tests move time instead of sleeping."""
-
-    def __init__(self, start: datetime) -> None:
-        self.current = start
-
-    def __call__(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> datetime:
-        self.current += timedelta(**delta)
-        return self.current
-
-    def set(self, instant: datetime) -> None:
-        self.current = instant.astimezone(UTC)
 
 
 def _postgres_url(schema: str) -> str:
@@ -99,10 +90,7 @@ def database_url(database_template: str, tmp_path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-@pytest.fixture
-def workflows_dir(tmp_path: Path) -> Path:
-    """The bundled definitions plus the drill ones the tests use (windows of seconds)."""
-    folder = tmp_path / "workflows"
+def _copy_workflows(folder: Path) -> Path:
     folder.mkdir()
     for source in [
         *sorted((ROOT / "workflows").glob("*.yaml")),
@@ -110,6 +98,12 @@ def workflows_dir(tmp_path: Path) -> Path:
     ]:
         shutil.copy(source, folder / source.name)
     return folder
+
+
+@pytest.fixture
+def workflows_dir(tmp_path: Path) -> Path:
+    """The bundled definitions plus the drill ones the tests use (windows of seconds)."""
+    return _copy_workflows(tmp_path / "workflows")
 
 
 @pytest.fixture
@@ -171,6 +165,181 @@ def commune(database_url: str, clock: Clock) -> Organization:
     return organization
 
 
+DEMO_DAY = datetime(2024, 4, 15, 1, 0, tzinfo=UTC)
+"""Mon 15/04/2024 08:00 in Vietnam: the seed's two consultations decided, the amendment open
+for opinions until 24:00 on 06/05/2024."""
+
+AFTER_THE_SEED = datetime(2024, 4, 1, 1, 0, tzinfo=UTC)
+"""Mon 01/04/2024 08:00 in Vietnam: the day after the seed's last number (277/KH-UBND)."""
+
+
+@pytest.fixture(scope="session")
+def demo_templates(
+    database_template: str, tmp_path_factory: pytest.TempPathFactory, _fast_password_hashing: None
+) -> Iterator[DemoTemplates]:
+    folder = tmp_path_factory.mktemp("demo")
+    templates = DemoTemplates(
+        database_template,
+        folder,
+        _copy_workflows(folder / "workflows"),
+        _postgres_url if ON_POSTGRES else None,
+        make_engine(TEST_DATABASE_URL) if ON_POSTGRES else None,
+    )
+    yield templates
+    templates.drop()
+
+
+LoadDemo = Callable[..., None]
+
+
+@pytest.fixture
+def load_demo(database_url: str, demo_templates: DemoTemplates, clock: Clock) -> LoadDemo:
+    """``load_demo(at, runtime)``: the test's database becomes the demo as ``consult demo``
+    loads it at ``at`` (copied from the session's template), and the clock is set to ``at``."""
+
+    def load(at: datetime, runtime: Runtime | None = None) -> None:
+        clock.set(at)
+        demo_templates.copy_into(database_url, at)
+        if runtime is not None:
+            runtime.db.dispose()
+
+    return load
+
+
+@pytest.fixture
+def seeded(runtime: Runtime, load_demo: LoadDemo) -> dict[str, int]:
+    """The demo on Mon 15/04/2024 (``DEMO_DAY``): the seed's two 2024 consultations closed and
+    decided, the amendment open for opinions until 24:00 on 06/05/2024; their ids."""
+    from sqlmodel import Session, select
+
+    from consult.models import Consultation
+    from tests.helpers import SEED_CLOSED_TITLE, SEED_OPEN_TITLE
+
+    load_demo(DEMO_DAY, runtime)
+    with Session(runtime.db) as session:
+        rows = session.exec(select(Consultation)).all()
+    return {
+        "open": next(c.id for c in rows if c.id and c.title.endswith(SEED_OPEN_TITLE)),
+        "closed": next(c.id for c in rows if c.id and c.title == SEED_CLOSED_TITLE),
+        "agency": next(c.id for c in rows if c.id and "cơ quan hành chính" in c.title),
+    }
+
+
+@pytest.fixture
+def open_id(runtime: Runtime, commune: Organization) -> int:
+    """A commune consultation posted on the clock's Fri 01/03/2024: opinions until 24:00 on
+    21/03/2024 (``helpers.WINDOW_ENDS``)."""
+    from tests.helpers import post_draft, start
+
+    consultation_id = start(runtime, commune, title="Quy chế dân chủ xã Đông Sơn")
+    post_draft(runtime, consultation_id)
+    return consultation_id
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def consult(database_url: str, tmp_path: Path) -> Run:
+    """The `consult` command on the test's database: ``consult("demo")``."""
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return consult_cli(database_url, tmp_path, *args, input=input)
+
+    return run
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free port; ``smtp.inbox`` holds what it accepted."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live(database_url: str, workflows_dir: Path, tmp_path: Path) -> Iterator[Runtime]:
+    """A runtime on the real clock, for tests that wait for real seconds (scheduler
+    processes)."""
+    from consult.runtime import build_runtime
+
+    settings = load_settings(
+        {
+            "database_url": database_url,
+            "workflows_dir": workflows_dir,
+            "instance_dir": tmp_path / "instance",
+        }
+    )
+    runtime = build_runtime(settings)
+    yield runtime
+    runtime.db.dispose()
+
+
+@pytest.fixture
+def spawn(database_url: str, workflows_dir: Path, tmp_path: Path) -> Iterator[Spawn]:
+    """``spawn()`` starts a `consult scheduler` process (ticking each second); all are
+    stopped at the end of the test."""
+    processes: list[subprocess.Popen[bytes]] = []
+    env = {
+        **os.environ,
+        "CONSULT_DATABASE_URL": database_url,
+        "CONSULT_WORKFLOWS_DIR": str(workflows_dir),
+        "CONSULT_INSTANCE_DIR": str(tmp_path / "instance"),
+        "CONSULT_SCHEDULER_INTERVAL": "1",
+    }
+
+    def run() -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "consult", "scheduler"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        processes.append(process)
+        return process
+
+    yield run
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        if process.stderr:
+            process.stderr.close()
+
+
+@pytest.fixture
+def live_url(app: Flask) -> Iterator[str]:
+    """The app served on a free port in a background thread, for the browser."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. "
+            "Run `apt-get install -y chromium` (as root), then run the tests again."
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> Iterator[None]:
     """scrypt is right for production and slow on purpose; tests hash with cheap PBKDF2."""
@@ -189,23 +358,6 @@ def _fast_password_hashing() -> Iterator[None]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-@dataclass
-class Api:
-    """A small JSON client for /api/v1 that logs in as a demo user."""
-
-    client: FlaskClient
-
-    def token(self, username: str, password: str = PASSWORD) -> str:
-        response = self.client.post(
-            "/api/v1/auth/token", json={"username": username, "password": password}
-        )
-        assert response.status_code == 200, response.get_json()
-        return str(response.get_json()["token"])
-
-    def headers(self, username: str | None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(username)}"} if username else {}
 
 
 @pytest.fixture

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 
 from consult.actor import Actor
-from consult.config import ROOT
+from consult.calendar import VN_TZ
 from consult.db import write_session
-from consult.models import Organization, User
+from consult.models import AuditEvent, Comment, Consultation, Organization, User, Window
 from consult.runtime import Runtime
-from consult.services import users
+from consult.services import ballots, households, users
 from consult.workflow.engine import ArticleInput
-from consult.workflow.loader import DefinitionInvalid, load_definition
-from tests.conftest import PASSWORD
+
+PASSWORD = "dongson2024"
+"""Every demo account's password (config/demo/dong-son.yaml)."""
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -29,6 +35,40 @@ ARTICLES = [
     ArticleInput("2", "Đối tượng áp dụng", "Công dân cư trú trên địa bàn xã."),
     ArticleInput("3", "Những nội dung công khai", "Dự toán, quyết toán ngân sách xã."),
 ]
+
+
+class Clock:
+    """An injectable clock: tests move time instead of sleeping."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current
+
+    def set(self, instant: datetime) -> None:
+        self.current = instant.astimezone(UTC)
+
+
+@dataclass
+class Api:
+    """A small JSON client for /api/v1 that logs in as a demo user."""
+
+    client: FlaskClient
+
+    def token(self, username: str, password: str = PASSWORD) -> str:
+        response = self.client.post(
+            "/api/v1/auth/token", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.get_json()
+        return str(response.get_json()["token"])
+
+    def headers(self, username: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(username)}"} if username else {}
 
 
 def actor(session: Session, username: str) -> Actor:
@@ -41,6 +81,7 @@ def start(
     organization: Organization,
     workflow: str = "qcdc-ubnd-xa",
     title: str = "Quy chế thực hiện dân chủ của UBND xã",
+    articles: list[ArticleInput] = ARTICLES,
 ) -> int:
     with write_session(runtime.db) as session:
         consultation = runtime.engine.start(
@@ -50,7 +91,7 @@ def start(
             workflow_id=workflow,
             title=title,
             summary="",
-            articles=ARTICLES,
+            articles=articles,
             now=runtime.now(),
         )
         assert consultation.id is not None
@@ -120,47 +161,234 @@ def flashes(html: str) -> list[str]:
     return [unescape(m) for m in re.findall(r'<p class="flash[^>]*>([^<]*)</p>', html)]
 
 
-def login(client: FlaskClient, username: str) -> None:
-    token = csrf(client, "/login")
-    response = client.post(
-        "/login", data={"csrf_token": token, "username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-
-
-def variant(
-    tmp_path: Path,
-    old: str,
-    new: str,
-    name: str = "broken.yaml",
-    source: str = "qcdc-ubnd-xa.yaml",
-) -> Path:
-    """A copy of a bundled definition with ``old`` replaced (once) by ``new``."""
-    text = (ROOT / "workflows" / source).read_text(encoding="utf-8")
-    assert old in text, old
-    path = tmp_path / name
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
-
-
-def line_of(path: Path, needle: str) -> int:
-    """The 1-based line of the first line of ``path`` containing ``needle``."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
-
-
-def errors_of(path: Path) -> list[str]:
-    """The ``file:line: message`` errors loading the definition at ``path`` gives."""
-    with pytest.raises(DefinitionInvalid) as caught:
-        load_definition(path)
-    return [str(e) for e in caught.value.errors]
-
-
 def consult_cli(database_url: str, tmp_path: Path, *args: str, input: str | None = None) -> Result:
-    """The ``consult`` command run on ``database_url``, as an operator types it."""
+    """The ``consult`` command run on ``database_url``, as an operator types it (the
+    ``consult`` fixture runs it on the test's database)."""
     from consult.cli import main
 
     env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
     return CliRunner().invoke(main, list(args), env=env, input=input)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
+    token = csrf(client, "/login")
+    response = client.post(
+        "/login", data={"csrf_token": token, "username": username, "password": password}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+# --- time: instants the tests name --------------------------------------------------------------
+
+WINDOW_ENDS = datetime(2024, 3, 21, 17, 0, tzinfo=UTC)
+"""24:00 on 21/03/2024 in Vietnam: the end of the 20-day window of a draft posted (by
+:func:`post_draft`) on the ``clock`` fixture's Fri 01/03/2024; the first instant it is closed."""
+
+MORNING_AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)
+"""Fri 22/03/2024 08:00 in Vietnam: the first working morning after that window."""
+
+
+def vn_utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    """A Vietnam wall-clock time as the UTC instant it is (what clocks and the database hold)."""
+    local = datetime(year, month, day, hour, minute, second, tzinfo=VN_TZ)
+    return local.astimezone(UTC)
+
+
+def vn_local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A Vietnam wall-clock time, kept in Asia/Ho_Chi_Minh (for formatting in local time)."""
+    return datetime(year, month, day, hour, minute, tzinfo=VN_TZ)
+
+
+# --- the demo's seed history --------------------------------------------------------------------
+
+SEED_DOCUMENTS = {
+    "127/KH-UBND": date(2024, 1, 30),
+    "150/BC-UBND": date(2024, 2, 21),  # the synthesis report approved before the decision
+    "156/QĐ-UBND": date(2024, 2, 26),
+    "170/KH-UBND": date(2024, 2, 28),
+    "174/KH-UBND": date(2024, 3, 1),
+    "265/BC-UBND": date(2024, 3, 22),  # the synthesis report approved before the decision
+    "268/QĐ-UBND": date(2024, 3, 25),
+    "277/KH-UBND": date(2024, 3, 28),
+}
+"""Every number the demo's 2024 history gives, with its date (the seed report's)."""
+
+SEED_OPEN_TITLE = "(sửa đổi, bổ sung)"
+"""How the title of the demo's amendment, open for opinions, ends."""
+SEED_CLOSED_TITLE = "Quy chế thực hiện dân chủ trong hoạt động của Ủy ban nhân dân xã Đông Sơn"
+"""The seed's commune consultation, decided by 268/QĐ-UBND."""
+
+SEED_PLANS_AND_DECISIONS = {s: d for s, d in SEED_DOCUMENTS.items() if "/BC-" not in s}
+"""The seed's plans and decisions: what the periodic report and the API list name."""
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def text(response: object) -> str:
+    """The page's visible text, tags removed, entities decoded, spaces collapsed."""
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def error_of(response: Any, status: int) -> dict[str, Any]:
+    """The API's error body, after checking the status and the shape every error shares."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "fields"}
+    assert body["error"]["message"]
+    error: dict[str, Any] = body["error"]
+    return error
+
+
+def comments_of(runtime: Runtime, consultation_id: int) -> list[Comment]:
+    with Session(runtime.db) as session:
+        query = select(Comment).where(Comment.consultation_id == consultation_id)
+        return list(session.exec(query))
+
+
+PORTAL_FORM = "/consultations/{id}/comment"
+
+
+def portal_step(client: FlaskClient, consultation_id: int, step: str, **fields: str) -> object:
+    """One step (preview, back, send) of the citizens' comment form."""
+    path = PORTAL_FORM.format(id=consultation_id)
+    data = {"csrf_token": csrf(client, path), "article": "", "locality": "", "step": step}
+    data.update(fields)
+    return client.post(path, data=data)
+
+
+def receipt_of(response: object) -> str:
+    assert response.status_code == 302, text(response)  # type: ignore[attr-defined]
+    return str(response.location).rsplit("/", 1)[-1]  # type: ignore[attr-defined]
+
+
+# --- a village's households and their votes -----------------------------------------------------
+
+VILLAGE = "Thôn Đồng Bông"
+
+VOTE_COUNT = {
+    "team": ["Hoàng Văn Minh", "Nguyễn Văn An", "Lê Thị Bình", "Đỗ Văn Chung"],
+    "witnesses": ["Trần Văn Cường", "Phạm Thị Dung"],
+    "village_head": "Ngô Văn Hải",
+    "place": "Nhà văn hóa thôn Đồng Bông",
+}
+"""The count team of a household vote in the village, as its minutes name them."""
+
+
+def import_households(runtime: Runtime, organization: Organization, count: int) -> None:
+    """``count`` households of the village, and one of another village."""
+    lines = ["Mã hộ,Chủ hộ,Thôn,Địa chỉ"] + [
+        f"DB{n:03d},Chủ hộ số {n},{VILLAGE},Xóm {n % 4 + 1}, {VILLAGE}" for n in range(1, count + 1)
+    ]
+    lines.append("DC001,Chủ hộ thôn khác,Thôn Đồng Cống,Thôn Đồng Cống")
+    data = ("\ufeff" + "\n".join(lines)).encode("utf-8")
+    with write_session(runtime.db) as session:
+        org = session.get(Organization, organization.id)
+        assert org is not None
+        rows = households.read_rows(data, "ho-gia-dinh.csv")
+        result = households.import_rows(session, org, rows, actor(session, "tuphap"), runtime.now())
+    assert result.added == count + 1
+    assert result.by_village[VILLAGE] == count
+
+
+def answer(runtime: Runtime, cid: int, code: str, option: str, channel: str, **extra: Any) -> None:
+    with write_session(runtime.db) as session:
+        staff = None if channel == "online" else actor(session, "mttq")
+        ballots.answer(
+            session,
+            runtime.engine,
+            cid,
+            ballots.Answer(household=code, option=option, channel=channel, **extra),
+            staff,
+            runtime.now(),
+        )
+
+
+def window(runtime: Runtime, cid: int, name: str) -> Window:
+    with Session(runtime.db) as session:
+        return session.exec(
+            select(Window).where(Window.consultation_id == cid, Window.name == name)
+        ).one()
+
+
+def state(runtime: Runtime, cid: int) -> str:
+    with Session(runtime.db) as session:
+        consultation = session.get(Consultation, cid)
+        assert consultation is not None
+        return consultation.state
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for servers the tests start)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# --- scheduler processes on the real clock ------------------------------------------------------
+
+Spawn = Callable[[], "subprocess.Popen[bytes]"]
+
+
+def drill(runtime: Runtime, organization: Organization, n: int = 1) -> list[int]:
+    """Consultations on the drill definition, posted now: their windows close in 30 s."""
+    ids = [start(runtime, organization, "qcdc-drill", f"Diễn tập {i}") for i in range(n)]
+    for cid in ids:
+        post_draft(runtime, cid)
+    return ids
+
+
+def shorten(runtime: Runtime, ids: list[int], seconds: float) -> datetime:
+    """Bring the windows' end near (test set-up only: the product never shortens a window)."""
+    closes = datetime.now(UTC) + timedelta(seconds=seconds)
+    with Session(runtime.db) as session:
+        for found in session.exec(select(Window).where(col(Window.consultation_id).in_(ids))):
+            found.closes_at = closes
+            session.add(found)
+        session.commit()
+    return closes
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return predicate()
+
+
+def closes_applied(runtime: Runtime, ids: list[int]) -> int:
+    with Session(runtime.db) as session:
+        query = (
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "close_posting", col(AuditEvent.consultation_id).in_(ids))
+        )
+        return int(session.exec(query).one())
+
+
+# --- the holidays an administrator enters -------------------------------------------------------
+
+NOTICE_2025 = """01/01/2025 Tết Dương lịch
+25/01/2025 Tết
+26/01/2025 Tết
+27/01/2025 Tết
+28/01/2025 Tết
+29/01/2025 Mùng 1 Tết
+30/01/2025 Tết
+31/01/2025 Tết
+01/02/2025 Tết
+02/02/2025 Tết
+07/04/2025 Giỗ Tổ Hùng Vương
+30/04/2025 Ngày Chiến thắng
+01/05/2025 Quốc tế Lao động
+02/05/2025 Nghỉ bù
+01/09/2025 Quốc khánh
+02/09/2025 Quốc khánh"""
+"""The Ministry's notice of 2025's days off, as an administrator types it."""

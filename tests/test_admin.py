@@ -9,25 +9,7 @@ from sqlmodel import Session, select
 
 from consult.models import ApiToken, AuditEvent, Organization, PostingPlace
 from consult.runtime import Runtime
-from tests.conftest import PASSWORD, Api
-from tests.helpers import TOKEN
-
-
-def login(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
-    page = client.get("/login")
-    token = TOKEN.search(page.get_data(as_text=True))
-    assert token is not None
-    done = client.post(
-        "/login",
-        data={"csrf_token": token[1], "username": username, "password": password},
-    )
-    assert done.status_code == 302, done.get_data(as_text=True)
-
-
-def csrf(client: FlaskClient, path: str) -> str:
-    found = TOKEN.search(client.get(path).get_data(as_text=True))
-    assert found is not None
-    return found[1]
+from tests.helpers import NOTICE_2025, PASSWORD, TOKEN, Api, csrf, login, start
 
 
 def test_only_an_administrator_opens_the_administration(
@@ -204,31 +186,11 @@ def test_posting_places_entered_are_the_start_postings_default(
             select(PostingPlace).where(PostingPlace.name == "Nhà văn hóa thôn Mới")
         ).one()
         assert place.kind == "village" and place.locality_id is not None
-    from tests.helpers import start
-
     consultation_id = start(runtime, commune)
     client.post("/logout", data={"csrf_token": csrf(client, "/staff/")})
     login(client, "tuphap")
     form = client.get(f"/staff/consultations/{consultation_id}/actions/start_posting")
     assert "Nhà văn hóa thôn Mới" in form.get_data(as_text=True)
-
-
-NOTICE_2025 = """01/01/2025 Tết Dương lịch
-25/01/2025 Tết
-26/01/2025 Tết
-27/01/2025 Tết
-28/01/2025 Tết
-29/01/2025 Mùng 1 Tết
-30/01/2025 Tết
-31/01/2025 Tết
-01/02/2025 Tết
-02/02/2025 Tết
-07/04/2025 Giỗ Tổ Hùng Vương
-30/04/2025 Ngày Chiến thắng
-01/05/2025 Quốc tế Lao động
-02/05/2025 Nghỉ bù
-01/09/2025 Quốc khánh
-02/09/2025 Quốc khánh"""
 
 
 def test_the_administrator_enters_next_years_holidays(

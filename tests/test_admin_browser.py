@@ -19,15 +19,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from consult import create_app
 from consult.cli import main
-from tests import browser as shared
-from tests.conftest import Clock
-from tests.test_admin import NOTICE_2025
-from tests.test_portal_browser import AXE, axe_violations
+from tests.browser import AXE, axe_violations, log_in
+from tests.helpers import NOTICE_2025, Clock
 
 pytestmark = pytest.mark.browser
 
-browser = shared.browser
-live_url = shared.live_url
 SHOTS = Path(os.environ.get("CONSULT_SCREENSHOTS", tempfile.gettempdir()))
 """Where the pages' screenshots go: ``CONSULT_SCREENSHOTS=docs/screenshots`` refreshes the docs'
 (a plain run keeps the working tree clean)."""
@@ -91,14 +87,6 @@ def checked(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"admin-{name}.png"), full_page=True)
 
 
-def log_in(page: Page, url: str, username: str, password: str) -> None:
-    page.goto(f"{url}/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
-
-
 def test_a_new_commune_is_set_up_in_the_browser_and_starts_a_consultation(
     browser: Browser, live_url: str
 ) -> None:
@@ -107,7 +95,7 @@ def test_a_new_commune_is_set_up_in_the_browser_and_starts_a_consultation(
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     context.add_init_script(path=str(AXE))  # axe despite the CSP (no inline script)
     page = context.new_page()
-    log_in(page, live_url, "quantri", ADMIN_PASSWORD)
+    log_in(page, live_url, "quantri", password=ADMIN_PASSWORD)
     page.get_by_role("link", name="Quản trị").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Quản trị")
     expect(page.locator("body")).to_contain_text("Ủy ban nhân dân xã Tân Lập")
@@ -162,7 +150,7 @@ def test_a_new_commune_is_set_up_in_the_browser_and_starts_a_consultation(
     page.get_by_role("button", name="Đăng xuất").click()
 
     # The drafter starts a consultation: its posting places are those entered.
-    log_in(page, live_url, "tuphap_tl", STAFF_PASSWORD)
+    log_in(page, live_url, "tuphap_tl", password=STAFF_PASSWORD)
     page.get_by_role("link", name=re.compile("Đợt lấy ý kiến mới|Tạo đợt")).first.click()
     for place, _village in PLACES:
         expect(page.locator("#default-places")).to_contain_text(place)

@@ -16,30 +16,9 @@ from consult import create_app
 from consult.models import Organization
 from consult.runtime import Runtime
 from consult.scheduler import tick
-from tests.conftest import Api, Clock
-from tests.helpers import post_draft, start, take
+from tests.helpers import Api, Clock, error_of, post_draft, start, take
 
 ARTICLE = {"number": "1", "title": "Phạm vi", "text": "Quy chế này quy định việc..."}
-
-
-def error_of(response: Any, status: int) -> dict[str, Any]:
-    """The error body, after checking the status and the shape every error shares."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.is_json
-    body = response.get_json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    assert body["error"]["message"]
-    error: dict[str, Any] = body["error"]
-    return error
-
-
-@pytest.fixture
-def open_id(runtime: Runtime, commune: Organization) -> int:
-    """A commune consultation posted Fri 01/03/2024: opinions until 24:00 on 21/03/2024."""
-    cid = start(runtime, commune)
-    post_draft(runtime, cid)
-    return cid
 
 
 def test_staff_endpoints_answer_401_without_a_valid_token(

@@ -24,8 +24,7 @@ from consult.models import Organization
 from consult.permissions import ROLES
 from consult.runtime import Runtime
 from consult.services import users
-from tests.conftest import PASSWORD, Api
-from tests.helpers import post_draft, start
+from tests.helpers import PASSWORD, Api, post_draft, start
 
 EXAMPLES = int(os.environ.get("CONSULT_FUZZ_EXAMPLES", "5"))
 

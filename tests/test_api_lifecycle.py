@@ -16,8 +16,7 @@ from consult.models import AuditEvent, Organization
 from consult.runtime import Runtime
 from consult.scheduler import tick
 from consult.services import users
-from tests.conftest import PASSWORD, Api, Clock
-from tests.helpers import post_draft, start, take
+from tests.helpers import PASSWORD, Api, Clock, post_draft, start, take
 
 ARTICLES = [
     {"number": "1", "title": "Phạm vi điều chỉnh", "text": "Quy chế này quy định việc..."},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from consult.models import Organization
-from tests.conftest import Api
+from tests.helpers import Api
 
 
 def test_a_token_sent_in_another_scheme_is_refused_with_the_form_to_use(

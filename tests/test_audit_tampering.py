@@ -4,36 +4,25 @@ intruder with the database owner's rights drops that guard and edits the log any
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner, Result
 from sqlalchemy import Engine, delete, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
-from consult.cli import main
 from consult.db import make_engine
 from consult.models import AuditEvent
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def consult(database_url: str, tmp_path: Path) -> Run:
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
-
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(main, list(args), env=env)
-
-    assert run("init-db").exit_code == 0
-    assert run("demo").exit_code == 0
-    return run
+from tests.conftest import DEMO_DAY, LoadDemo, Run
 
 
 @pytest.fixture
-def engine(database_url: str, consult: Run) -> Engine:
+def demo_cli(consult: Run, load_demo: LoadDemo) -> Run:
+    """The command line on the demo commune (copied from the session's demo, on DEMO_DAY)."""
+    load_demo(DEMO_DAY)
+    return consult
+
+
+@pytest.fixture
+def engine(database_url: str, demo_cli: Run) -> Engine:
     made = make_engine(database_url)
     yield made  # type: ignore[misc]
     made.dispose()
@@ -68,7 +57,7 @@ def tamper(engine: Engine, statement: object) -> None:
             )
 
 
-def test_the_database_refuses_to_change_or_remove_an_entry(consult: Run, engine: Engine) -> None:
+def test_the_database_refuses_to_change_or_remove_an_entry(demo_cli: Run, engine: Engine) -> None:
     target = middle_entry(engine)
     for statement in (
         update(AuditEvent).where(col(AuditEvent.id) == target.id).values(actor="chutich"),
@@ -76,45 +65,45 @@ def test_the_database_refuses_to_change_or_remove_an_entry(consult: Run, engine:
     ):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
             connection.execute(statement)
-    assert consult("audit", "verify").exit_code == 0
+    assert demo_cli("audit", "verify").exit_code == 0
 
 
-def test_the_demo_history_verifies(consult: Run) -> None:
-    result = consult("audit", "verify")
+def test_the_demo_history_verifies(demo_cli: Run) -> None:
+    result = demo_cli("audit", "verify")
     assert result.exit_code == 0 and result.output.strip() == "audit log intact"
 
 
-def test_an_edited_detail_is_found_at_its_entry(consult: Run, engine: Engine) -> None:
+def test_an_edited_detail_is_found_at_its_entry(demo_cli: Run, engine: Engine) -> None:
     target = middle_entry(engine)
     changed = {**target.detail, "note": "sửa lại sau"}
     tamper(engine, update(AuditEvent).where(col(AuditEvent.id) == target.id).values(detail=changed))
-    result = consult("audit", "verify")
+    result = demo_cli("audit", "verify")
     assert result.exit_code == 1
     assert f"audit log broken at entry {target.id} " in result.output
     assert target.action in result.output
 
 
-def test_a_changed_actor_or_time_is_found(consult: Run, engine: Engine) -> None:
+def test_a_changed_actor_or_time_is_found(demo_cli: Run, engine: Engine) -> None:
     target = middle_entry(engine)
     tamper(
         engine, update(AuditEvent).where(col(AuditEvent.id) == target.id).values(actor="chutich")
     )
-    result = consult("audit", "verify")
+    result = demo_cli("audit", "verify")
     assert result.exit_code == 1 and f"entry {target.id} " in result.output
 
 
-def test_a_removed_entry_breaks_the_chain_at_the_next(consult: Run, engine: Engine) -> None:
+def test_a_removed_entry_breaks_the_chain_at_the_next(demo_cli: Run, engine: Engine) -> None:
     target = middle_entry(engine)
     with Session(engine) as session:
         following = session.exec(
             select(AuditEvent.id).where(col(AuditEvent.id) > target.id).order_by(col(AuditEvent.id))
         ).first()
     tamper(engine, delete(AuditEvent).where(col(AuditEvent.id) == target.id))
-    result = consult("audit", "verify")
+    result = demo_cli("audit", "verify")
     assert result.exit_code == 1 and f"entry {following} " in result.output
 
 
-def test_a_rehashed_entry_still_breaks_its_successor(consult: Run, engine: Engine) -> None:
+def test_a_rehashed_entry_still_breaks_its_successor(demo_cli: Run, engine: Engine) -> None:
     """Recomputing the edited entry's own hash is not enough: the next entry names the old one."""
     from consult.ledger.audit import _digest
 
@@ -131,5 +120,5 @@ def test_a_rehashed_entry_still_breaks_its_successor(consult: Run, engine: Engin
         following = session.exec(
             select(AuditEvent.id).where(col(AuditEvent.id) > target.id).order_by(col(AuditEvent.id))
         ).first()
-    result = consult("audit", "verify")
+    result = demo_cli("audit", "verify")
     assert result.exit_code == 1 and f"entry {following} " in result.output

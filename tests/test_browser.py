@@ -11,25 +11,12 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from consult.models import Organization
-from consult.runtime import Runtime
 from tests import browser as shared
-from tests.conftest import PASSWORD
-from tests.helpers import post_draft, start
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-# The browser and the live server: tests/browser.py, shared with the other browser tests.
-browser = shared.browser
-live_url = shared.live_url
 PHONE = shared.PHONE
-
-
-@pytest.fixture
-def open_id(runtime: Runtime, commune: Organization) -> int:
-    consultation_id = start(runtime, commune, title="Quy chế thực hiện dân chủ xã Đông Sơn")
-    post_draft(runtime, consultation_id)
-    return consultation_id
 
 
 def test_citizen_comments_on_a_phone_and_the_reviewer_finds_it(

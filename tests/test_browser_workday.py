@@ -8,30 +8,20 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlmodel import Session, select
 
 from consult.models import Comment, Organization
 from consult.runtime import Runtime
 from tests import browser as shared
-from tests.conftest import PASSWORD
+from tests.browser import log_in
 from tests.draft_docx import CLAUSE_3_2, NUMBERS, draft_docx
 from tests.helpers import post_draft, start, take
 
 pytestmark = pytest.mark.browser
 
-browser = shared.browser
-live_url = shared.live_url
 PHONE = shared.PHONE
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _login(page: Page, live_url: str, username: str, path: str) -> None:
-    page.goto(f"{live_url}/login?next={path}")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 
 
 def test_a_word_draft_is_uploaded_fixed_saved_edited_posted_and_commented_by_clause(
@@ -39,7 +29,7 @@ def test_a_word_draft_is_uploaded_fixed_saved_edited_posted_and_commented_by_cla
 ) -> None:
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = desk.new_page()
-    _login(page, live_url, "tuphap", "/staff/consultations/new")
+    log_in(page, live_url, "tuphap", "/staff/consultations/new")
     page.locator("#workflow").select_option("qcdc-ubnd-xa")  # the commune's regulation
     page.get_by_label("Tên dự thảo quy chế").fill("Quy chế thực hiện dân chủ xã Đông Sơn")
     page.get_by_label("Tệp Word của dự thảo (.docx)").set_input_files(
@@ -124,7 +114,7 @@ def test_a_village_meeting_is_entered_in_one_sheet_of_twelve_opinions(
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = desk.new_page()
     path = f"/staff/consultations/{consultation_id}"
-    _login(page, live_url, "mttq", path)
+    log_in(page, live_url, "mttq", path)
     page.get_by_role("link", name="Nhập hội nghị và các ý kiến").click()
     page.get_by_label("Thôn, tổ dân phố", exact=True).select_option("Thôn Đồng Bông")
     expect(page.get_by_label("Ngày họp")).to_have_value("01/03/2024")

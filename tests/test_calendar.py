@@ -22,6 +22,7 @@ from consult.calendar import (
     year_ranges,
 )
 from consult.errors import ConsultError
+from tests.helpers import vn_local
 
 HOLIDAYS_DIR = Path(__file__).parent.parent / "config" / "holidays"
 CAL = LegalCalendar.from_directory(HOLIDAYS_DIR)
@@ -32,10 +33,6 @@ FIRST, LAST = min(CAL.years), max(CAL.years)
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
-
-
-def vn(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=VN_TZ)
 
 
 # --- the DOMAIN.md examples --------------------------------------------------------------------
@@ -288,7 +285,7 @@ def test_format_deadline() -> None:
     end = utc(2024, 2, 19, 17, 0)
     assert format_deadline(end) == "24:00 ngày 19/02/2024"
     assert format_deadline(end, lang="en") == "24:00 on 19/02/2024"
-    assert format_deadline(vn(2024, 2, 19, 14, 30)) == "14:30 ngày 19/02/2024"
+    assert format_deadline(vn_local(2024, 2, 19, 14, 30)) == "14:30 ngày 19/02/2024"
     assert format_deadline(utc(2024, 2, 19, 7, 30), lang="en") == "14:30 on 19/02/2024"
     # another zone renders the same Vietnam moment
     plus2 = timezone(timedelta(hours=2))
@@ -299,16 +296,16 @@ def test_format_deadline() -> None:
 
 def test_days_left() -> None:
     closes = CAL.period_end(date(2024, 1, 30), 20)  # 24:00 19/02/2024
-    assert days_left(vn(2024, 2, 19, 8, 0), closes) == 1
-    assert days_left(vn(2024, 2, 19, 23, 59), closes) == 1
-    assert days_left(vn(2024, 2, 18, 0, 0), closes) == 2
-    assert days_left(vn(2024, 1, 30, 9, 0), closes) == 21
+    assert days_left(vn_local(2024, 2, 19, 8, 0), closes) == 1
+    assert days_left(vn_local(2024, 2, 19, 23, 59), closes) == 1
+    assert days_left(vn_local(2024, 2, 18, 0, 0), closes) == 2
+    assert days_left(vn_local(2024, 1, 30, 9, 0), closes) == 21
     assert days_left(closes, closes) == 0
     assert days_left(closes + timedelta(days=3), closes) == 0
     # late evening UTC is already the next day in Vietnam
     assert days_left(utc(2024, 2, 18, 18, 0), closes) == 1
     # a window closing mid-day still counts its day
-    assert days_left(vn(2024, 2, 19, 9, 0), vn(2024, 2, 19, 14, 30)) == 1
+    assert days_left(vn_local(2024, 2, 19, 9, 0), vn_local(2024, 2, 19, 14, 30)) == 1
     with pytest.raises(ValueError, match="naive"):
         days_left(datetime(2024, 2, 19, 8, 0), closes)
 

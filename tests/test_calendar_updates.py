@@ -18,8 +18,7 @@ from consult.ledger import audit
 from consult.models import AuditEvent, HolidayAnnouncement, Organization, PostingRecord, Window
 from consult.runtime import Runtime
 from consult.services import calendar_updates
-from tests.conftest import Api, Clock
-from tests.helpers import actor, post_draft, start, take
+from tests.helpers import Api, Clock, actor, post_draft, start, take
 
 # Thu 02/12/2027 09:00 in Vietnam: a 30-day posting from today runs into 2028, a computed year.
 POSTED = datetime(2027, 12, 2, 2, 0, tzinfo=UTC)

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from click.testing import CliRunner, Result
 from sqlmodel import Session, col, select
 
-from consult.cli import main
 from consult.db import make_engine
 from consult.models import Consultation, Document, Household, Locality, Window
-
-
-@pytest.fixture
-def consult(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
-
-    def run(*args: str, input: str | None = None) -> Result:
-        return CliRunner().invoke(main, list(args), env=env, input=input)
-
-    return run
+from tests.helpers import SEED_DOCUMENTS, SEED_PLANS_AND_DECISIONS
 
 
 def test_demo_loads_the_seed_history_once_and_prints_the_accounts(consult, database_url) -> None:  # type: ignore[no-untyped-def]
@@ -35,19 +21,10 @@ def test_demo_loads_the_seed_history_once_and_prints_the_accounts(consult, datab
     engine = make_engine(database_url)
     with Session(engine) as session:
         documents = {
-            d.symbol: d.issued_on.strftime("%d/%m/%Y")
+            d.symbol: d.issued_on
             for d in session.exec(select(Document).where(Document.year == 2024))
         }
-        assert documents == {
-            "127/KH-UBND": "30/01/2024",
-            "150/BC-UBND": "21/02/2024",  # the synthesis report approved before the decision
-            "156/QĐ-UBND": "26/02/2024",
-            "170/KH-UBND": "28/02/2024",
-            "174/KH-UBND": "01/03/2024",
-            "265/BC-UBND": "22/03/2024",  # the synthesis report approved before the decision
-            "268/QĐ-UBND": "25/03/2024",
-            "277/KH-UBND": "28/03/2024",
-        }
+        assert documents == SEED_DOCUMENTS  # every number of the seed history, with its date
         states = sorted((c.workflow_id, c.state) for c in session.exec(select(Consultation)))
         assert states == [
             ("huong-uoc-thon", "consulting"),  # the village's hương ước, posted now
@@ -122,11 +99,4 @@ def test_after_the_demo_the_api_lists_the_seed_consultations_with_their_document
         if c["state"] == "in_force"
         for d in c["documents"]
     }
-    assert documents == {
-        "127/KH-UBND": "2024-01-30",
-        "156/QĐ-UBND": "2024-02-26",
-        "170/KH-UBND": "2024-02-28",
-        "174/KH-UBND": "2024-03-01",
-        "268/QĐ-UBND": "2024-03-25",
-        "277/KH-UBND": "2024-03-28",
-    }
+    assert documents == {s: d.isoformat() for s, d in SEED_PLANS_AND_DECISIONS.items()}

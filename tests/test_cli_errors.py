@@ -5,22 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from consult.cli import main
+from tests.conftest import DEMO_DAY, LoadDemo, Run
 
 
-@pytest.fixture
-def consult(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
-
-    def run(*args: str, input: str | None = None) -> Result:
-        return CliRunner().invoke(main, list(args), env=env, input=input)
-
-    return run
-
-
-def test_exporting_a_consultation_that_does_not_exist_names_it(consult, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_exporting_a_consultation_that_does_not_exist_names_it(
+    consult: Run, tmp_path: Path
+) -> None:
     assert consult("init-db").exit_code == 0
     out = tmp_path / "y-kien.csv"
     refused = consult("export", "comments", "999", "--format", "csv", "-o", str(out))
@@ -29,22 +22,28 @@ def test_exporting_a_consultation_that_does_not_exist_names_it(consult, tmp_path
     assert not out.exists()
 
 
-def test_the_report_of_an_unknown_organization_names_the_code(consult) -> None:  # type: ignore[no-untyped-def]
-    assert consult("demo").exit_code == 0
+def test_the_report_of_an_unknown_organization_names_the_code(
+    consult: Run, load_demo: LoadDemo
+) -> None:
+    load_demo(DEMO_DAY)
     refused = consult("report", "--org", "KHONG", "--from", "2024-01-01", "--to", "2024-06-30")
     assert refused.exit_code == 1
     assert "KHONG" in refused.output
 
 
-def test_the_report_without_an_organization_on_an_empty_database_asks_for_one(consult) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_without_an_organization_on_an_empty_database_asks_for_one(
+    consult: Run,
+) -> None:
     assert consult("init-db").exit_code == 0
     refused = consult("report", "--from", "2024-01-01", "--to", "2024-06-30")
     assert refused.exit_code == 1
     assert "--org" in refused.output
 
 
-def test_the_markdown_report_is_written_to_the_named_file(consult, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert consult("demo").exit_code == 0
+def test_the_markdown_report_is_written_to_the_named_file(
+    consult: Run, load_demo: LoadDemo, tmp_path: Path
+) -> None:
+    load_demo(DEMO_DAY)
     out = tmp_path / "bao-cao.md"
     done = consult("report", "--from", "2024-01-01", "--to", "2024-06-30", "-o", str(out))
     assert done.exit_code == 0, done.output
@@ -53,11 +52,12 @@ def test_the_markdown_report_is_written_to_the_named_file(consult, tmp_path: Pat
 
 
 def test_the_docx_report_without_a_file_gets_a_name_from_the_code_and_period(
-    consult,  # type: ignore[no-untyped-def]
+    consult: Run,
+    load_demo: LoadDemo,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert consult("demo").exit_code == 0
+    load_demo(DEMO_DAY)
     monkeypatch.chdir(tmp_path)
     done = consult("report", "--from", "2024-01-01", "--to", "2024-06-30", "--format", "docx")
     assert done.exit_code == 0, done.output
@@ -65,8 +65,8 @@ def test_the_docx_report_without_a_file_gets_a_name_from_the_code_and_period(
     assert written.read_bytes()[:2] == b"PK"  # a Word file (a zip)
 
 
-def test_user_add_in_an_unknown_organization_is_refused(consult) -> None:  # type: ignore[no-untyped-def]
-    assert consult("demo").exit_code == 0
+def test_user_add_in_an_unknown_organization_is_refused(consult: Run, load_demo: LoadDemo) -> None:
+    load_demo(DEMO_DAY)
     refused = consult(
         "user", "add", "moi", "--role", "clerk", "--org", "KHONG", "--password-stdin",
         input="mat-khau-dai\n",

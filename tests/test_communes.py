@@ -9,7 +9,6 @@ list shows B's data.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +17,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import col, select
 
-from consult import create_app, demo
+from consult import create_app
 from consult.db import write_session
 from consult.documents import signed
 from consult.models import Comment, Consultation, Document, Organization, User
 from consult.permissions import ROLES
 from consult.services import organizations, scans, users
-from tests.conftest import PASSWORD, Clock
-from tests.helpers import actor, csrf, login
+from tests.conftest import DEMO_DAY, LoadDemo
+from tests.helpers import PASSWORD, Clock, actor, csrf, login
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -34,10 +33,10 @@ A_USER = "tanlap"
 
 @pytest.fixture
 def two(
-    database_url: str, clock: Clock, tmp_path: Path, workflows_dir: Path
+    database_url: str, clock: Clock, tmp_path: Path, workflows_dir: Path, load_demo: LoadDemo
 ) -> tuple[Flask, dict[str, Any]]:
     """The app and B's ids."""
-    clock.set(datetime(2024, 4, 15, 1, 0, tzinfo=UTC))
+    load_demo(DEMO_DAY)
     app = create_app(
         {
             "database_url": database_url,
@@ -49,7 +48,6 @@ def two(
         }
     )
     runtime = app.extensions["consult"]
-    demo.load(runtime)
     with write_session(runtime.db) as session:
         done = organizations.set_up(
             session,

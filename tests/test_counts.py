@@ -7,7 +7,6 @@ them in a fixed number of statements, however many opinions there are."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,23 +16,15 @@ from sqlmodel import Session
 
 import consult.db
 from consult.db import write_session
-from consult.models import Comment, Organization
+from consult.models import Comment
 from consult.runtime import Runtime
 from consult.scheduler import tick
 from consult.services import answers, counts, intake, review
-from tests.conftest import ON_POSTGRES, Clock
-from tests.helpers import actor, post_draft, start, take
+from tests.conftest import ON_POSTGRES
+from tests.helpers import MORNING_AFTER_WINDOW, Clock, actor, take
 
-AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)
 VILLAGES = ["Thôn Đồng Bông", "Thôn Trại Nhất", ""]
 CHANNELS = ["online", "paper", "meeting", "front"]
-
-
-@pytest.fixture
-def open_id(runtime: Runtime, commune: Organization) -> int:
-    consultation_id = start(runtime, commune, title="Quy chế dân chủ xã Đông Sơn")
-    post_draft(runtime, consultation_id)
-    return consultation_id
 
 
 def send(runtime: Runtime, consultation_id: int, rng: random.Random, n: int) -> list[int]:
@@ -122,7 +113,7 @@ def test_counts_kept_equal_the_opinions_through_passes_and_answers(
     assert seen(runtime, open_id) == truth(runtime, open_id)  # all in the summary
     later = send(runtime, open_id, rng, 15)
     assert seen(runtime, open_id) == truth(runtime, open_id)  # both
-    clock.set(AFTER_WINDOW)
+    clock.set(MORNING_AFTER_WINDOW)
     take(runtime, open_id, "close_posting", "system")
     # Answers move counted opinions (in the summary) and uncounted ones (in the tail).
     dispose(runtime, open_id, first[:10] + later[:5], "accepted")

@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 
 from consult.models import Organization
 from consult.runtime import Runtime
-from tests.conftest import Clock
-from tests.helpers import decide, login, post_draft, start, take
+from tests.conftest import AFTER_THE_SEED, LoadDemo
+from tests.helpers import Clock, decide, login, post_draft, start, take
 
 
 def test_the_clerk_sees_the_publication_deadline_then_the_overdue_flag(
@@ -38,15 +38,13 @@ def test_the_clerk_sees_the_publication_deadline_then_the_overdue_flag(
 
 
 def test_the_seed_commune_consultation_shows_its_short_posting_as_a_warning(
-    runtime: Runtime, client: FlaskClient, clock: Clock
+    runtime: Runtime, client: FlaskClient, load_demo: LoadDemo
 ) -> None:
     from sqlmodel import Session, select
 
-    from consult import demo
     from consult.models import Consultation
 
-    clock.set(datetime(2024, 4, 1, 1, 0, tzinfo=UTC))  # after the seed's history: its numbers
-    demo.load(runtime)
+    load_demo(AFTER_THE_SEED, runtime)  # after the seed's history: its numbers
     with Session(runtime.db) as session:
         commune_2024, agency_2024 = (
             session.exec(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,23 +19,9 @@ from sqlmodel import Session, col, func, select
 
 from consult.models import Comment, Consultation, Organization
 from consult.runtime import Runtime
-from tests.test_scheduler_process import (  # noqa: F401 (fixtures)
-    Spawn,
-    closes_applied,
-    drill,
-    live,
-    shorten,
-    spawn,
-    wait_for,
-)
+from tests.helpers import Spawn, closes_applied, drill, free_port, shorten, wait_for
 
 VENV_BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -52,7 +37,7 @@ def web(database_url: str, workflows_dir: Path, tmp_path: Path) -> Iterator[Call
     }
 
     def run() -> str:
-        port = _free_port()
+        port = free_port()
         command = [str(VENV_BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}"]
         process = subprocess.Popen(
             [*command, "consult.wsgi:app"], env=env, stderr=subprocess.DEVNULL
@@ -91,9 +76,9 @@ def send(url: str, cid: int, body: str) -> int:
 
 
 def test_two_web_processes_and_two_schedulers_close_each_window_once(
-    live: Runtime,  # noqa: F811
+    live: Runtime,
     commune: Organization,
-    spawn: Spawn,  # noqa: F811
+    spawn: Spawn,
     web: Callable[[], str],
 ) -> None:
     first, second = web(), web()  # started first: on a loaded machine a start takes seconds

@@ -18,8 +18,8 @@ from consult.models import Comment, Consultation, Document, Organization
 from consult.runtime import Runtime
 from consult.services import answers as answers_
 from consult.services import intake
-from tests.conftest import ON_POSTGRES, Clock
-from tests.helpers import actor, post_draft, start, take
+from tests.conftest import ON_POSTGRES
+from tests.helpers import WINDOW_ENDS, Clock, actor, post_draft, start, take
 
 # --- the parts of a document -----------------------------------------------------------------
 
@@ -50,8 +50,6 @@ def test_number_line_issuer_signing_and_recipients_follow_decree_30() -> None:
 
 
 # --- a consultation run end to end -----------------------------------------------------------
-
-AFTER_WINDOW = datetime(2024, 3, 21, 17, 0, tzinfo=UTC)  # 22/03/2024 00:00 in Vietnam
 
 
 def _run_consultation(core: Runtime, commune: Organization, clock: Clock) -> int:
@@ -98,7 +96,7 @@ def _run_consultation(core: Runtime, commune: Organization, clock: Clock) -> int
             records.number_kind(
                 session, consultation, key, clerk, clock(), issued_on=date(2024, 3, 1)
             )
-    clock.set(AFTER_WINDOW)
+    clock.set(WINDOW_ENDS)
     core.engine.reconcile(core.db, clock())  # close_posting, by the scheduler
     with write_session(core.db) as session:
         consultation = session.get(Consultation, consultation_id)

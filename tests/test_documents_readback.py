@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -30,8 +30,7 @@ from consult.runtime import Runtime
 from consult.services import answers, intake, revisions
 from consult.vocabulary import CHANNEL, DISPOSITION
 from consult.workflow.engine import ArticleInput
-from tests.conftest import Clock
-from tests.helpers import ARTICLES, actor, post_draft, start, take
+from tests.helpers import ARTICLES, Clock, actor, post_draft, start, take, vn_utc
 
 CAMPAIGN = "Đề nghị giữ nguyên chợ cũ, không di dời chợ ra khỏi trung tâm xã."
 AGREE = "Nhất trí với toàn bộ dự thảo."
@@ -94,10 +93,6 @@ LAW_LINE = re.compile(
     r"^Căn cứ (Luật|Nghị định)(?: .*)? số \d+/\d{4}/[A-ZĐ0-9-]+ "
     r"ngày \d{2} tháng \d{1,2} năm \d{4}\b"
 )
-
-
-def _vn(year: int, month: int, day: int, hour: int = 8) -> datetime:
-    return datetime(year, month, day, hour - 7, 0, tzinfo=UTC)
 
 
 def _run(runtime: Runtime, commune: Organization, clock: Clock, posted: datetime) -> int:
@@ -307,12 +302,12 @@ def _assert_report_complete(data: bytes, document: Document) -> None:
     ("posted", "district", "local_government"),
     [
         (
-            _vn(2026, 3, 2),
+            vn_utc(2026, 3, 2, 8),
             False,
             "Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 tháng 6 năm 2025",
         ),
         (
-            _vn(2024, 3, 1),
+            vn_utc(2024, 3, 1, 8),
             True,
             "Luật Tổ chức chính quyền địa phương số 77/2015/QH13 ngày 19 tháng 6 năm 2015; Luật "
             "sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền "
@@ -399,6 +394,6 @@ def test_the_page_footer_names_the_district_only_while_it_existed(
     client: FlaskClient, commune: Organization, clock: Clock
 ) -> None:
     assert "huyện Yên Thế" in client.get("/").get_data(as_text=True)  # 01/03/2024
-    clock.set(_vn(2026, 3, 2))
+    clock.set(vn_utc(2026, 3, 2, 8))
     page = client.get("/").get_data(as_text=True)
     assert "Ủy ban nhân dân xã Đông Sơn" in page and "huyện Yên Thế" not in page

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,31 +12,21 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
 
-from consult import demo
 from consult.cli import main
 from consult.documents import docx_reader, signed
-from consult.models import Consultation, Document, SignedCopy
+from consult.models import Document, SignedCopy
 from consult.runtime import Runtime
-from tests.conftest import Clock
-from tests.helpers import csrf, login
+from tests.conftest import AFTER_THE_SEED, LoadDemo
+from tests.helpers import SEED_PLANS_AND_DECISIONS, csrf, login
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
-SEED = {
-    "127/KH-UBND": "30/01/2024",
-    "156/QĐ-UBND": "26/02/2024",
-    "170/KH-UBND": "28/02/2024",
-    "174/KH-UBND": "01/03/2024",
-    "268/QĐ-UBND": "25/03/2024",
-    "277/KH-UBND": "28/03/2024",
-}
 
 
 @pytest.fixture
-def demo_loaded(runtime: Runtime, clock: Clock) -> dict[str, int]:
+def demo_loaded(runtime: Runtime, load_demo: LoadDemo) -> dict[str, int]:
     """The demo commune with its 2024 history, loaded on Mon 01/04/2024 (after the seed's last
     number); the ids of the two decisions' consultations."""
-    clock.set(datetime(2024, 4, 1, 1, 0, tzinfo=UTC))
-    demo.load(runtime)
+    load_demo(AFTER_THE_SEED, runtime)
     with Session(runtime.db) as session:
         found = {
             d.symbol: d.consultation_id
@@ -59,8 +48,8 @@ def test_the_half_year_report_states_the_seed_numbers_dates_and_20_day_postings(
     result = runner.invoke(main, args, env=env)
     assert result.exit_code == 0, result.output
     text = result.output
-    for symbol, day in SEED.items():
-        assert f"số {symbol} ngày {day}" in text, symbol
+    for symbol, day in SEED_PLANS_AND_DECISIONS.items():
+        assert f"số {symbol} ngày {day:%d/%m/%Y}" in text, symbol
     agency, commune = text.split("\n## 2. ")
     for section in (agency, commune):
         assert "niêm yết liên tục 20 ngày" in section
@@ -76,8 +65,8 @@ def test_the_half_year_report_states_the_seed_numbers_dates_and_20_day_postings(
     result = runner.invoke(main, [*args, "--format", "docx", "-o", str(out)], env=env)
     assert result.exit_code == 0, result.output
     written = docx_reader.text(out.read_bytes())
-    for symbol, day in SEED.items():
-        assert f"số {symbol} ngày {day}" in written
+    for symbol, day in SEED_PLANS_AND_DECISIONS.items():
+        assert f"số {symbol} ngày {day:%d/%m/%Y}" in written
     assert "BÁO CÁO" in written and "TM. ỦY BAN NHÂN DÂN" in written
     assert "Số: " in written and "/BC-UBND" in written
 
@@ -264,7 +253,7 @@ def test_the_register_page_lists_the_year_and_warns_on_a_duplicate(
 ) -> None:
     login(client, "vanthu")
     page = client.get("/staff/register?year=2024").get_data(as_text=True)
-    for symbol in SEED:
+    for symbol in SEED_PLANS_AND_DECISIONS:
         assert symbol in page
     token = csrf(client, "/staff/register?year=2024")
     form = {
@@ -325,20 +314,6 @@ def test_the_quarterly_disclosure_list_and_its_export(
     assert "30/01/2024" in text and "19/02/2024" in text and "thường xuyên" in text
     second = client.get("/staff/register/disclosures?year=2024&quarter=2").get_data(as_text=True)
     assert "127/KH-UBND" not in second
-
-
-def test_the_action_form_for_a_number_warns_on_a_taken_one(
-    client: FlaskClient, runtime: Runtime, commune
-) -> None:  # type: ignore[no-untyped-def]
-    from tests.helpers import start
-
-    consultation_id = start(runtime, commune)
-    login(client, "tuphap")
-    page = client.get(f"/staff/consultations/{consultation_id}/actions/start_posting")
-    html = page.get_data(as_text=True)
-    assert 'data-register-field="plan_number"' in html and "register.js" in html
-    with Session(runtime.db) as session:
-        assert session.get(Consultation, consultation_id) is not None
 
 
 def test_init_db_applies_the_configured_scheme(

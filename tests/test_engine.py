@@ -15,8 +15,7 @@ from consult.models import AuditEvent, Consultation, Document, Organization, Win
 from consult.runtime import Runtime
 from consult.services import answers, intake, opinions
 from consult.services.intake import CommentInput
-from tests.conftest import Clock
-from tests.helpers import actor, decide, post_draft, start, take
+from tests.helpers import Clock, actor, decide, post_draft, start, take
 
 
 def window_of(runtime: Runtime, consultation_id: int, name: str = "comment_window") -> Window:

@@ -4,7 +4,6 @@ pages the HTML error page, and whatever failed leaves nothing half-written."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import pytest
 from flask import Flask, abort
@@ -14,24 +13,7 @@ from sqlmodel import Session, select
 from consult import scope
 from consult.models import Locality, Organization
 from consult.runtime import Runtime
-from tests.conftest import Api
-from tests.helpers import post_draft, start
-
-
-def error_of(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.is_json
-    body = response.get_json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
-    error: dict[str, Any] = body["error"]
-    return error
-
-
-@pytest.fixture
-def open_id(runtime: Runtime, commune: Organization) -> int:
-    cid = start(runtime, commune)
-    post_draft(runtime, cid)
-    return cid
+from tests.helpers import Api, error_of
 
 
 def test_a_body_that_is_not_json_is_400_saying_how_to_send_it(api: Api, open_id: int) -> None:

@@ -17,17 +17,19 @@ from consult.errors import Forbidden, Invalid, NotAllowedNow
 from consult.models import Consultation, Organization
 from consult.runtime import Runtime
 from consult.services import ballots
-from tests.conftest import Clock
-from tests.helpers import actor, start, take
-from tests.test_huong_uoc import VILLAGE, answer, import_households, state, vn, window
-
-TEAM = ["Hoàng Văn Minh", "Nguyễn Văn An", "Lê Thị Bình", "Đỗ Văn Chung"]
-COUNT = {
-    "team": TEAM,
-    "witnesses": ["Trần Văn Cường", "Phạm Thị Dung"],
-    "village_head": "Ngô Văn Hải",
-    "place": "Nhà văn hóa thôn Đồng Bông",
-}
+from tests.helpers import (
+    VILLAGE,
+    VOTE_COUNT,
+    Clock,
+    actor,
+    answer,
+    import_households,
+    start,
+    state,
+    take,
+    vn_utc,
+    window,
+)
 
 
 def test_a_household_vote_counts_each_household_once_and_prints_its_records(
@@ -44,7 +46,7 @@ def test_a_household_vote_counts_each_household_once_and_prints_its_records(
     with pytest.raises(NotAllowedNow):
         answer(core, cid, "DB001", "agree", "paper")
 
-    clock.set(vn("2024-03-04T08:00"))
+    clock.set(vn_utc(2024, 3, 4, 8))
     for n in (1, 2, 3, 4):
         answer(core, cid, f"DB{n:03d}", "agree", "paper")
     for n in (5, 6):
@@ -70,8 +72,8 @@ def test_a_household_vote_counts_each_household_once_and_prints_its_records(
             core.now(),
         )
 
-    clock.set(vn("2024-03-05T17:00"))
-    take(core, cid, "record_adoption", "mttq", {**COUNT, "counted_on": "2024-03-05"})
+    clock.set(vn_utc(2024, 3, 5, 17))
+    take(core, cid, "record_adoption", "mttq", {**VOTE_COUNT, "counted_on": "2024-03-05"})
     assert state(core, cid) == "decided"
     with Session(core.db) as session:
         [result] = ballots.results(session, core.engine, cid)
@@ -85,7 +87,7 @@ def test_a_household_vote_counts_each_household_once_and_prints_its_records(
     assert result["by_channel"] == {"paper": 6, "meeting": 0, "online": 3}
     assert result["passed"] is True
     # Tue 05/03 + 5 working days: 06, 07, 08, 11, 12/03 → until 24:00 12/03/2024.
-    assert window(core, cid, "submission_deadline").closes_at == vn("2024-03-13T00:00")
+    assert window(core, cid, "submission_deadline").closes_at == vn_utc(2024, 3, 13, 0)
 
     with Session(core.db) as session:
         consultation = session.get(Consultation, cid)
@@ -161,11 +163,11 @@ def test_a_vote_without_more_than_half_of_all_households_is_not_decided(
     import_households(core, commune, 10)
     cid = start(core, commune, "bieu-quyet-ho-gia-dinh", "Đóng góp xây nhà văn hóa")
     take(core, cid, "give_notice", "tuphap", {"village": VILLAGE, "vote_on": "2024-03-03"})
-    clock.set(vn("2024-03-03T08:00"))
+    clock.set(vn_utc(2024, 3, 3, 8))
     # 5 of 10 agree and nobody disagrees: half of all households is not more than half.
     for n in range(1, 6):
         answer(core, cid, f"DB{n:03d}", "agree", "paper")
-    take(core, cid, "record_rejection", "mttq", COUNT)
+    take(core, cid, "record_rejection", "mttq", VOTE_COUNT)
     assert state(core, cid) == "not_decided"
 
 

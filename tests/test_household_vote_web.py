@@ -9,15 +9,21 @@ from pathlib import Path
 
 from docx import Document as DocxFile
 from flask.testing import FlaskClient
-from sqlmodel import Session, select
 
-from consult.models import Consultation, Organization
+from consult.models import Organization
 from consult.runtime import Runtime
-from tests import test_huong_uoc as huong_uoc
-from tests.conftest import Api, Clock
-from tests.helpers import csrf, login, start, take
-from tests.test_household_vote import COUNT
-from tests.test_huong_uoc import VILLAGE, vn
+from tests.helpers import (
+    VILLAGE,
+    VOTE_COUNT,
+    Api,
+    Clock,
+    csrf,
+    import_households,
+    login,
+    start,
+    take,
+    vn_utc,
+)
 
 REGISTER = "\n".join(
     ["Mã hộ,Chủ hộ,Thôn,Địa chỉ"]
@@ -78,7 +84,7 @@ def test_a_household_vote_runs_through_the_pages_and_the_api(
 
     # The notice gives the day; from that day the answer form is on the page.
     take(runtime, cid, "give_notice", "tuphap", {"village": VILLAGE, "vote_on": "2024-03-04"})
-    clock.set(vn("2024-03-04T08:00"))
+    clock.set(vn_utc(2024, 3, 4, 8))
     assert 'id="paper-answer"' in client.get(page).get_data(as_text=True)
 
     # Paper answers typed in by staff (the Front's reviewer).
@@ -129,8 +135,8 @@ def test_a_household_vote_runs_through_the_pages_and_the_api(
     assert again.status_code == 201, again.get_json()
     assert again.get_json()["household"] == "DB003"
 
-    clock.set(vn("2024-03-05T17:00"))
-    take(runtime, cid, "record_adoption", "mttq", {**COUNT, "counted_on": "2024-03-05"})
+    clock.set(vn_utc(2024, 3, 5, 17))
+    take(runtime, cid, "record_adoption", "mttq", {**VOTE_COUNT, "counted_on": "2024-03-05"})
 
     # The published result: counts only, no names.
     result = api.client.get(f"/api/v1/consultations/{cid}/ballot")
@@ -166,30 +172,6 @@ def test_a_household_vote_runs_through_the_pages_and_the_api(
     assert decision.status_code == 200
 
 
-def test_the_recognition_decision_of_a_huong_uoc_is_downloaded_from_the_vote_page(
-    runtime: Runtime, commune: Organization, clock: Clock, client: FlaskClient
-) -> None:
-    # The hương ước runs as its own test does (draft, posting, ballot, recognition).
-    huong_uoc.test_a_huong_uoc_runs_from_draft_to_the_recognition_decision(runtime, commune, clock)
-    with Session(runtime.db) as session:
-        cid = session.exec(
-            select(Consultation.id).where(Consultation.title == "Hương ước thôn Đồng Bông")
-        ).one()
-    login(client, "tuphap")
-    page = client.get(f"/staff/consultations/{cid}/ballot").get_data(as_text=True)
-    assert "recognition_decision.docx" in page
-    docx = client.get(f"/staff/consultations/{cid}/ballot/recognition_decision.docx")
-    assert docx.status_code == 200
-    text = "\n".join(p.text for p in DocxFile(io.BytesIO(docx.data)).paragraphs)
-    for expected in (
-        "Về việc công nhận Hương ước thôn Đồng Bông",
-        "hồ sơ nhận ngày 07/05/2024",
-        "51/100 hộ gia đình đồng ý",
-    ):
-        assert expected in text, expected
-    assert client.get(f"/staff/consultations/{cid}/ballot/nothing.docx").status_code == 404
-
-
 def test_online_answers_are_rate_limited_and_staff_pages_ask_the_can_table(
     database_url: str, clock: Clock, tmp_path: Path, workflows_dir: Path, commune: Organization
 ) -> None:
@@ -209,10 +191,10 @@ def test_online_answers_are_rate_limited_and_staff_pages_ask_the_can_table(
     limiter.reset()
     try:
         runtime: Runtime = app.extensions["consult"]
-        huong_uoc.import_households(runtime, commune, 5)
+        import_households(runtime, commune, 5)
         cid = start(runtime, commune, "bieu-quyet-ho-gia-dinh", "Đóng góp làm đường")
         take(runtime, cid, "give_notice", "tuphap", {"village": VILLAGE, "vote_on": "2024-03-04"})
-        clock.set(vn("2024-03-04T08:00"))
+        clock.set(vn_utc(2024, 3, 4, 8))
         client = app.test_client()
         public = f"/consultations/{cid}/ballot"
         statuses = []

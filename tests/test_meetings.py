@@ -6,23 +6,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from consult.models import Comment, Meeting, Organization
+from consult.models import Comment, Meeting
 from consult.runtime import Runtime
-from tests.conftest import Clock
-from tests.helpers import TOKEN, login, post_draft, start
+from tests.helpers import TOKEN, Clock, login
 
 VILLAGE = "Thôn Đồng Bông"
-
-
-@pytest.fixture
-def open_id(runtime: Runtime, commune: Organization) -> int:
-    consultation_id = start(runtime, commune)
-    post_draft(runtime, consultation_id)
-    return consultation_id
 
 
 def sheet(token: str, key: str, rows: list[dict[str, str]], **meeting: str) -> dict[str, str]:

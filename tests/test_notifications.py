@@ -3,89 +3,31 @@ Council, queued once and e-mailed through a real SMTP server (aiosmtpd) started 
 
 from __future__ import annotations
 
-import dataclasses
-import socket
 import threading
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
+from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import Session, col, select
 
-from consult.calendar import VN_TZ
 from consult.db import write_session
 from consult.models import Document, Notification, Organization, User
 from consult.runtime import Runtime, build_runtime
 from consult.scheduler import tick
 from consult.services import notifications
-from tests.conftest import Clock
-from tests.helpers import decide, post_draft, start, take
+from tests.helpers import Clock, decide, post_draft, start, take, vn_utc
+from tests.smtp import SmtpServer, sending_to
 
 TITLE = "Quy chế thực hiện dân chủ của UBND xã"
 STAFF = ("tuphap", "mttq", "hdnd", "chutich", "vanthu")
-
-
-def vn(*args: int) -> datetime:
-    """An instant given in Vietnam time."""
-    return datetime(*args, tzinfo=VN_TZ).astimezone(UTC)  # type: ignore[misc]
 
 
 def address(username: str) -> str:
     return f"{username}@dongson.example.vn"
 
 
-# --- a real SMTP server ---------------------------------------------------------------------
-
-
-class Inbox:
-    """aiosmtpd handler: keeps every message the server accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = message_from_bytes(envelope.original_content, policy=policy.default)
-        assert isinstance(parsed, EmailMessage)
-        with self._lock:
-            self.messages.append((list(envelope.rcpt_tos), parsed))
-        return "250 Message accepted for delivery"
-
-    def take(self) -> list[tuple[str, EmailMessage]]:
-        """The messages received since the last call, as (recipient, message)."""
-        with self._lock:
-            taken, self.messages = self.messages, []
-        return sorted(((to, m) for tos, m in taken for to in tos), key=lambda item: item[0])
-
-
-class SmtpServer:
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.inbox = Inbox()
-        self._controller: Controller | None = None
-
-    def start(self) -> None:
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
+# --- the runtime sending mail ------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -96,13 +38,7 @@ def rt(core: Runtime, commune: Organization, smtp: SmtpServer) -> Runtime:
         for user in session.exec(select(User).where(col(User.username).in_(STAFF))):
             user.email = address(user.username)
             session.add(user)
-    settings = core.settings.with_overrides(
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-        smtp_from="ubnd@dongson.example.vn",
-        base_url="https://consult.dongson.example.vn",
-    )
-    return dataclasses.replace(core, settings=settings)
+    return sending_to(core, smtp, "https://consult.dongson.example.vn")
 
 
 def user_id(runtime: Runtime, username: str) -> int:
@@ -145,11 +81,11 @@ def test_reviewer_and_drafter_are_reminded_before_the_window_closes_and_told_whe
 ) -> None:
     cid = posted(rt, commune)
     assert tick(rt) == []
-    clock.set(vn(2024, 3, 18, 8))  # 18, 19, 20 and 21/03 are left: four days, not yet
+    clock.set(vn_utc(2024, 3, 18, 8))  # 18, 19, 20 and 21/03 are left: four days, not yet
     tick(rt)
     assert smtp.inbox.take() == []
 
-    clock.set(vn(2024, 3, 19, 8))  # three days left
+    clock.set(vn_utc(2024, 3, 19, 8))  # three days left
     tick(rt)
     mails = smtp.inbox.take()
     assert recipients(mails) == ["mttq", "tuphap"]  # the reviewer and the drafter
@@ -163,7 +99,7 @@ def test_reviewer_and_drafter_are_reminded_before_the_window_closes_and_told_whe
     tick(rt)
     assert smtp.inbox.take() == []  # once only
 
-    clock.set(vn(2024, 3, 21, 8))  # the last day
+    clock.set(vn_utc(2024, 3, 21, 8))  # the last day
     tick(rt)
     mails = smtp.inbox.take()
     assert recipients(mails) == ["mttq", "tuphap"]
@@ -173,7 +109,7 @@ def test_reviewer_and_drafter_are_reminded_before_the_window_closes_and_told_whe
         )
         assert "24:00 ngày 21/03/2024" in body(message)
 
-    clock.set(vn(2024, 3, 22, 0, 5))
+    clock.set(vn_utc(2024, 3, 22, 0, 5))
     assert [t.action for t in tick(rt)] == ["close_posting"]
     mails = smtp.inbox.take()
     assert recipients(mails) == ["mttq", "tuphap"]
@@ -196,13 +132,13 @@ def test_an_extended_window_is_reminded_of_again_before_its_new_end(
     rt: Runtime, commune: Organization, clock: Clock, smtp: SmtpServer
 ) -> None:
     cid = posted(rt, commune)
-    clock.set(vn(2024, 3, 19, 8))
+    clock.set(vn_utc(2024, 3, 19, 8))
     tick(rt)
     assert len(smtp.inbox.take()) == 2
     take(rt, cid, "extend_window", "tuphap", {"days": 5, "reason": "Thôn 5 chưa họp xong."})
     tick(rt)
     assert smtp.inbox.take() == []  # now 8 days are left
-    clock.set(vn(2024, 3, 24, 8))
+    clock.set(vn_utc(2024, 3, 24, 8))
     tick(rt)
     mails = smtp.inbox.take()
     assert recipients(mails) == ["mttq", "tuphap"]
@@ -225,7 +161,7 @@ def test_a_user_who_turned_email_off_gets_only_the_in_app_notice(
         assert (chosen["reminder_3d"].email, chosen["reminder_3d"].in_app) == (False, True)
         assert (chosen["reminder_1d"].email, chosen["reminder_1d"].in_app) == (True, True)
     posted(rt, commune)
-    clock.set(vn(2024, 3, 19, 8))
+    clock.set(vn_utc(2024, 3, 19, 8))
     tick(rt)
     assert recipients(smtp.inbox.take()) == ["tuphap"]
     with write_session(rt.db) as session:
@@ -253,7 +189,7 @@ def test_without_an_address_or_with_email_disabled_the_notice_stays_in_app(
         hdnd = session.exec(select(User).where(User.username == "mttq")).one()
         hdnd.email = address("mttq")
         session.add(hdnd)
-    clock.set(vn(2024, 3, 19, 8))
+    clock.set(vn_utc(2024, 3, 19, 8))
     tick(core)
     by_user = {n.user_id: n for n in notices(core)}
     assert by_user[user_id(core, "tuphap")].email_status == "none"  # no address
@@ -270,7 +206,7 @@ def test_an_smtp_outage_is_retried_after_the_backoff_and_delivered_once(
     rt: Runtime, commune: Organization, clock: Clock, smtp: SmtpServer
 ) -> None:
     posted(rt, commune)
-    clock.set(vn(2024, 3, 19, 8))
+    clock.set(vn_utc(2024, 3, 19, 8))
     smtp.stop()
     tick(rt)
     waiting = notices(rt)
@@ -296,7 +232,7 @@ def test_an_email_is_given_up_after_six_attempts_and_the_error_kept(
     rt: Runtime, commune: Organization, clock: Clock, smtp: SmtpServer
 ) -> None:
     posted(rt, commune)
-    clock.set(vn(2024, 3, 19, 8))
+    clock.set(vn_utc(2024, 3, 19, 8))
     smtp.stop()
     for delay in (*notifications.RETRY_DELAYS, timedelta(0)):
         tick(rt)
@@ -318,7 +254,7 @@ def test_an_email_is_given_up_after_six_attempts_and_the_error_kept(
 def issued_on_monday_25_march(rt: Runtime, commune: Organization, clock: Clock) -> int:
     """Posted 01/03, closed 21/03 24:00, decision signed Mon 25/03/2024 (as QĐ 268 was)."""
     cid = posted(rt, commune)
-    clock.set(vn(2024, 3, 25, 8))
+    clock.set(vn_utc(2024, 3, 25, 8))
     tick(rt)
     take(rt, cid, "submit_synthesis", "mttq", {"summary": "Không có ý kiến."})
     decide(rt, cid, {"issued_on": "2024-03-25"})
@@ -341,7 +277,7 @@ def test_a_decision_must_be_published_within_5_working_days_and_is_flagged_after
     decision = decision_of(rt, cid)
     # Tue 26, Wed 27, Thu 28, Fri 29, (weekend 30–31), Mon 01/04: the fifth working day.
     deadline = notifications.publication_deadline(rt.calendar, decision)
-    assert deadline == vn(2024, 4, 2, 0)
+    assert deadline == vn_utc(2024, 4, 2, 0)
     assert not notifications.is_publication_overdue(
         rt.calendar, decision, deadline - timedelta(seconds=1)
     )
@@ -356,10 +292,10 @@ def test_a_decision_must_be_published_within_5_working_days_and_is_flagged_after
     assert f"Quyết định số {decision.symbol} ngày 25/03/2024 về việc ban hành {TITLE}" in text
     assert "Điều 12(3)" in text
 
-    clock.set(vn(2024, 4, 1, 23, 59))
+    clock.set(vn_utc(2024, 4, 1, 23, 59))
     tick(rt)
     assert smtp.inbox.take() == []
-    clock.set(vn(2024, 4, 2, 8))
+    clock.set(vn_utc(2024, 4, 2, 8))
     tick(rt)
     mails = smtp.inbox.take()
     assert recipients(mails) == ["vanthu"]
@@ -378,7 +314,7 @@ def test_the_council_and_the_signer_are_asked_to_report_once_the_regulation_is_i
     cid = issued_on_monday_25_march(rt, commune, clock)
     symbol = decision_of(rt, cid).symbol
     take(rt, cid, "publish", "vanthu", {"signed_digitally": True})
-    clock.set(vn(2024, 3, 28, 8))
+    clock.set(vn_utc(2024, 3, 28, 8))
     tick(rt)
     smtp.inbox.take()
     take(rt, cid, "issue_implementation_plan", "chutich")
@@ -422,14 +358,14 @@ def test_two_schedulers_ticking_at_once_send_each_email_once(
                 thread.join()
             return results
 
-        clock.set(vn(2024, 3, 19, 8))
+        clock.set(vn_utc(2024, 3, 19, 8))
         race()
         mails = smtp.inbox.take()
         assert len(mails) == 6
         assert len({m["Message-ID"] for _to, m in mails}) == 6
         assert len(notices(rt, "reminder_3d")) == 6
 
-        clock.set(vn(2024, 3, 22, 8))
+        clock.set(vn_utc(2024, 3, 22, 8))
         results = race()
         assert sum(len(r) for r in results) == 3  # each close applied once
         mails = smtp.inbox.take()

@@ -6,10 +6,7 @@ real SMTP server (aiosmtpd), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -21,51 +18,27 @@ from consult.runtime import Runtime
 from consult.scheduler import tick
 from consult.services import notifications
 from consult.services.notifications import receipt_notices
-from tests.conftest import Api, Clock
-from tests.helpers import post_draft, start, take
-from tests.test_notifications import Inbox, SmtpServer
-from tests.test_portal import post, receipt_of
-from tests.test_web import AFTER_WINDOW, comments_of
-
-
-class RefusingInbox(Inbox):
-    """Refuses some recipients for good (550), as a server does for a mailbox that does not
-    exist."""
-
-    def __init__(self, refused: set[str]) -> None:
-        super().__init__()
-        self.refused = refused
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
-    ) -> str:
-        if address in self.refused:
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
+from tests.helpers import (
+    WINDOW_ENDS,
+    Api,
+    Clock,
+    comments_of,
+    portal_step,
+    post_draft,
+    receipt_of,
+    start,
+    take,
+)
+from tests.smtp import SmtpServer, sending_to
 
 DEAD = "khongton@example.vn"
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.inbox = RefusingInbox({DEAD})
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def mailing(runtime: Runtime, smtp: SmtpServer) -> Runtime:
-    settings = runtime.settings.with_overrides(
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-        smtp_from="ubnd@dongson.example.vn",
-        base_url="https://gopy.dongson.example.vn",
-    )
-    return dataclasses.replace(runtime, settings=settings)
+    """The app sending through the test's SMTP server, which refuses ``DEAD`` for good."""
+    smtp.inbox.refused.add(DEAD)
+    return sending_to(runtime, smtp, "https://gopy.dongson.example.vn")
 
 
 def posted(runtime: Runtime, commune: Organization, title: str) -> int:
@@ -78,7 +51,7 @@ def posted(runtime: Runtime, commune: Organization, title: str) -> int:
 def ask_to_be_told(client: FlaskClient, consultation_id: int, contact: str) -> str:
     """A citizen sends an opinion and asks for the e-mail; its receipt."""
     return receipt_of(
-        post(
+        portal_step(
             client,
             consultation_id,
             "send",
@@ -102,7 +75,7 @@ def answer_all(api: Api, runtime: Runtime, consultation_id: int) -> None:
 
 def published(runtime: Runtime, clock: Clock, *consultation_ids: int) -> None:
     """The window closes and the synthesis is submitted: the responses are public."""
-    clock.set(AFTER_WINDOW)
+    clock.set(WINDOW_ENDS)
     runtime.engine.reconcile(runtime.db, clock())
     for consultation_id in consultation_ids:
         take(runtime, consultation_id, "submit_synthesis", "mttq", {"summary": "Đã tiếp thu."})

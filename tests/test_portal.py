@@ -6,50 +6,33 @@ Driven through Flask's test client with CSRF on, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
 import pytest
 import segno
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from consult import demo
-from consult.models import Comment, Organization, ReceiptSubscription
+from consult.models import Comment, ReceiptSubscription
 from consult.runtime import Runtime
 from consult.scheduler import tick
 from consult.services import intake
 from consult.services.intake import CommentInput
 from consult.services.notifications import receipt_notices
-from tests.conftest import Clock
-from tests.helpers import post_draft, start, take
-from tests.test_notifications import SmtpServer
-from tests.test_web import AFTER_WINDOW, comments_of, csrf, login, text
-
-PATH = "/consultations/{id}/comment"
-
-
-@pytest.fixture
-def open_id(runtime: Runtime, commune: Organization) -> int:
-    """Posted on Fri 01/03/2024: opinions until 24:00 on 21/03/2024."""
-    consultation_id = start(runtime, commune, title="Quy chế dân chủ xã Đông Sơn")
-    post_draft(runtime, consultation_id)
-    return consultation_id
-
-
-def post(client: FlaskClient, consultation_id: int, step: str, **fields: str) -> object:
-    path = PATH.format(id=consultation_id)
-    data = {"csrf_token": csrf(client, path), "article": "", "locality": "", "step": step}
-    data.update(fields)
-    return client.post(path, data=data)
-
-
-def receipt_of(response: object) -> str:
-    assert response.status_code == 302, text(response)  # type: ignore[attr-defined]
-    return str(response.location).rsplit("/", 1)[-1]  # type: ignore[attr-defined]
-
+from tests.helpers import (
+    PORTAL_FORM,
+    WINDOW_ENDS,
+    Clock,
+    comments_of,
+    csrf,
+    login,
+    portal_step,
+    receipt_of,
+    take,
+    text,
+)
+from tests.smtp import SmtpServer, sending_to
 
 # --- preview ---------------------------------------------------------------------------------
 
@@ -58,7 +41,9 @@ def test_preview_shows_what_will_be_sent_and_stores_nothing_until_sent(
     client: FlaskClient, runtime: Runtime, open_id: int
 ) -> None:
     body = "Đề nghị niêm yết <b>dự toán</b> tại nhà văn hóa.\nDòng thứ hai."
-    preview = post(client, open_id, "preview", body=body, article="3", locality="Thôn Đồng Bông")
+    preview = portal_step(
+        client, open_id, "preview", body=body, article="3", locality="Thôn Đồng Bông"
+    )
     assert preview.status_code == 200  # type: ignore[attr-defined]
     html = preview.get_data(as_text=True)  # type: ignore[attr-defined]
     assert "&lt;b&gt;dự toán&lt;/b&gt; tại nhà văn hóa.<br>" in html and "<b>dự toán" not in html
@@ -72,7 +57,7 @@ def test_preview_shows_what_will_be_sent_and_stores_nothing_until_sent(
     hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
     assert hidden["article"] == "3" and hidden["locality"] == "Thôn Đồng Bông"
     sent = client.post(
-        PATH.format(id=open_id),
+        PORTAL_FORM.format(id=open_id),
         data={**hidden, "body": body, "csrf_token": token.group(1), "step": "send"},
     )
     code = receipt_of(sent)
@@ -84,7 +69,7 @@ def test_going_back_from_the_preview_keeps_the_text_in_the_form(
     client: FlaskClient, runtime: Runtime, open_id: int
 ) -> None:
     body = "Nên ghi rõ ngày bắt đầu và kết thúc niêm yết."
-    edit = post(client, open_id, "edit", body=body, author_name="Lê Thị Hà")
+    edit = portal_step(client, open_id, "edit", body=body, author_name="Lê Thị Hà")
     assert edit.status_code == 200  # type: ignore[attr-defined]
     html = edit.get_data(as_text=True)  # type: ignore[attr-defined]
     assert re.search(rf'<textarea [^>]*id="body"[^>]*>\s*{re.escape(body)}</textarea>', html)
@@ -95,9 +80,9 @@ def test_going_back_from_the_preview_keeps_the_text_in_the_form(
 def test_a_late_preview_gets_the_closed_page_with_the_text(
     client: FlaskClient, runtime: Runtime, clock: Clock, open_id: int
 ) -> None:
-    path = PATH.format(id=open_id)
+    path = PORTAL_FORM.format(id=open_id)
     token = csrf(client, path)
-    clock.set(AFTER_WINDOW)
+    clock.set(WINDOW_ENDS)
     body = "Góp ý gửi muộn một phút."
     for step in ("preview", "send"):
         response = client.post(path, data={"csrf_token": token, "body": body, "step": step})
@@ -113,23 +98,25 @@ def test_the_same_text_from_the_same_client_within_minutes_is_stored_once(
     client: FlaskClient, runtime: Runtime, clock: Clock, open_id: int
 ) -> None:
     body = "Đề nghị công khai danh sách hộ nghèo tại thôn."
-    first = receipt_of(post(client, open_id, "send", body=body, article="3"))
+    first = receipt_of(portal_step(client, open_id, "send", body=body, article="3"))
     clock.advance(minutes=3)
-    again = receipt_of(post(client, open_id, "send", body=body + "\r\n", article="3"))
+    again = receipt_of(portal_step(client, open_id, "send", body=body + "\r\n", article="3"))
     assert again == first
     assert len(comments_of(runtime, open_id)) == 1
 
     # Another article, another text, or another client: a new opinion.
-    other_article = receipt_of(post(client, open_id, "send", body=body, article="1"))
-    other_text = receipt_of(post(client, open_id, "send", body=body + " Xin cảm ơn.", article="3"))
+    other_article = receipt_of(portal_step(client, open_id, "send", body=body, article="1"))
+    other_text = receipt_of(
+        portal_step(client, open_id, "send", body=body + " Xin cảm ơn.", article="3")
+    )
     client.environ_base["HTTP_USER_AGENT"] = "Zalo in-app browser"
-    other_client = receipt_of(post(client, open_id, "send", body=body, article="3"))
+    other_client = receipt_of(portal_step(client, open_id, "send", body=body, article="3"))
     assert len({first, other_article, other_text, other_client}) == 4
 
     # After the window (10 minutes), the same text counts as a new opinion.
     del client.environ_base["HTTP_USER_AGENT"]
     clock.advance(minutes=11)
-    later = receipt_of(post(client, open_id, "send", body=body, article="3"))
+    later = receipt_of(portal_step(client, open_id, "send", body=body, article="3"))
     assert later != first
     assert len(comments_of(runtime, open_id)) == 5
 
@@ -174,7 +161,7 @@ def test_only_a_keyed_hash_of_the_client_is_kept_and_only_for_minutes(
     client: FlaskClient, runtime: Runtime, clock: Clock, open_id: int
 ) -> None:
     client.environ_base["REMOTE_ADDR"] = "203.0.113.57"
-    receipt = receipt_of(post(client, open_id, "send", body="Một ý kiến."))
+    receipt = receipt_of(portal_step(client, open_id, "send", body="Một ý kiến."))
     with Session(runtime.db) as session:
         [stored] = session.exec(select(Comment)).all()
     assert stored.receipt == receipt
@@ -186,7 +173,7 @@ def test_only_a_keyed_hash_of_the_client_is_kept_and_only_for_minutes(
         [stored] = session.exec(select(Comment)).all()
     assert stored.resend_key is None
     # Past the window the key is gone: the same text again is a new opinion.
-    assert receipt_of(post(client, open_id, "send", body="Một ý kiến.")) != receipt
+    assert receipt_of(portal_step(client, open_id, "send", body="Một ý kiến.")) != receipt
 
 
 # --- bad input ---------------------------------------------------------------------------------
@@ -197,7 +184,7 @@ def test_too_long_an_opinion_is_refused_with_a_clear_message_and_the_text_kept(
 ) -> None:
     body = "Ý kiến rất dài. " * 313  # 5008 characters, over the limit of 5000
     for step in ("preview", "send"):
-        response = post(client, open_id, step, body=body, author_name="A" * 121)
+        response = portal_step(client, open_id, step, body=body, author_name="A" * 121)
         assert response.status_code == 422  # type: ignore[attr-defined]
         html = response.get_data(as_text=True)  # type: ignore[attr-defined]
         body_error = re.search(r'id="body-error">([^<]+)<', html)
@@ -211,11 +198,11 @@ def test_too_long_an_opinion_is_refused_with_a_clear_message_and_the_text_kept(
 def test_the_form_needs_no_script_and_loads_nothing_from_elsewhere(
     client: FlaskClient, open_id: int
 ) -> None:
-    for path in ("/", f"/consultations/{open_id}", PATH.format(id=open_id), "/archive"):
+    for path in ("/", f"/consultations/{open_id}", PORTAL_FORM.format(id=open_id), "/archive"):
         html = client.get(path).get_data(as_text=True)
         assert not re.search(r'(src|href)="(https?:)?//', html), path
         assert "onclick" not in html and "<script>" not in html
-    form = client.get(PATH.format(id=open_id)).get_data(as_text=True)
+    form = client.get(PORTAL_FORM.format(id=open_id)).get_data(as_text=True)
     assert re.search(r'<form method="post" action="/consultations/\d+/comment"', form)
     assert 'type="submit" name="step" value="send"' in form
     assert 'type="submit" name="step" value="preview"' in form
@@ -227,7 +214,7 @@ def test_the_form_needs_no_script_and_loads_nothing_from_elsewhere(
 def test_the_receipt_page_shows_a_qr_code_of_its_own_address(
     client: FlaskClient, open_id: int
 ) -> None:
-    code = receipt_of(post(client, open_id, "send", body="Ý kiến có mã QR."))
+    code = receipt_of(portal_step(client, open_id, "send", body="Ý kiến có mã QR."))
     html = client.get(f"/receipts/{code}").get_data(as_text=True)
     address = f"http://localhost/receipts/{code}"
     assert f'href="{address}"' in html
@@ -240,48 +227,41 @@ def test_the_receipt_page_shows_a_qr_code_of_its_own_address(
 def test_asking_for_an_email_needs_an_address(
     client: FlaskClient, runtime: Runtime, open_id: int
 ) -> None:
-    response = post(client, open_id, "send", body="Ý kiến.", contact="0912 345 678", notify="y")
+    response = portal_step(
+        client, open_id, "send", body="Ý kiến.", contact="0912 345 678", notify="y"
+    )
     assert response.status_code == 422  # type: ignore[attr-defined]
     assert 'id="contact-error"' in response.get_data(as_text=True)  # type: ignore[attr-defined]
     assert comments_of(runtime, open_id) == []
 
 
 def test_citizen_is_emailed_once_when_the_response_is_published(
-    client: FlaskClient, runtime: Runtime, clock: Clock, open_id: int
+    client: FlaskClient, runtime: Runtime, clock: Clock, open_id: int, smtp: SmtpServer
 ) -> None:
     code = receipt_of(
-        post(client, open_id, "send", body="Xin báo cho tôi.", contact="mai@example.vn", notify="y")
+        portal_step(
+            client, open_id, "send", body="Xin báo cho tôi.", contact="mai@example.vn", notify="y"
+        )
     )
     assert "mai@example.vn" not in text(client.get(f"/receipts/{code}"))
-    server = SmtpServer()
-    server.start()
-    try:
-        settings = runtime.settings.with_overrides(
-            smtp_host="127.0.0.1",
-            smtp_port=server.port,
-            smtp_from="ubnd@dongson.example.vn",
-            base_url="https://gopy.dongson.example.vn",
-        )
-        mailing = dataclasses.replace(runtime, settings=settings)
-        # Answered but not yet public (the review is still open): nothing is sent.
-        login(client, "tuphap")  # the committee answers (Art. 28)
-        [row] = comments_of(runtime, open_id)
-        token = csrf(client, f"/staff/comments/{row.id}/review")
-        client.post(
-            f"/staff/comments/{row.id}/review",
-            data={"csrf_token": token, "disposition": "accepted", "response": "Xin tiếp thu."},
-        )
-        tick(mailing)
-        assert server.inbox.take() == []
+    mailing = sending_to(runtime, smtp, "https://gopy.dongson.example.vn")
+    # Answered but not yet public (the review is still open): nothing is sent.
+    login(client, "tuphap")  # the committee answers (Art. 28)
+    [row] = comments_of(runtime, open_id)
+    token = csrf(client, f"/staff/comments/{row.id}/review")
+    client.post(
+        f"/staff/comments/{row.id}/review",
+        data={"csrf_token": token, "disposition": "accepted", "response": "Xin tiếp thu."},
+    )
+    tick(mailing)
+    assert smtp.inbox.take() == []
 
-        clock.set(AFTER_WINDOW)
-        runtime.engine.reconcile(runtime.db, clock())
-        take(runtime, open_id, "submit_synthesis", "mttq", {"summary": "Đã tiếp thu."})
-        tick(mailing)
-        tick(mailing)
-        [(to, message)] = server.inbox.take()
-    finally:
-        server.stop()
+    clock.set(WINDOW_ENDS)
+    runtime.engine.reconcile(runtime.db, clock())
+    take(runtime, open_id, "submit_synthesis", "mttq", {"summary": "Đã tiếp thu."})
+    tick(mailing)
+    tick(mailing)
+    [(to, message)] = smtp.inbox.take()
     assert to == "mai@example.vn"
     assert code in str(message["Subject"])
     assert f"https://gopy.dongson.example.vn/receipts/{code}" in message.get_content()
@@ -294,7 +274,9 @@ def test_email_waits_while_no_mail_server_is_configured(
     client: FlaskClient, runtime: Runtime, open_id: int
 ) -> None:
     code = receipt_of(
-        post(client, open_id, "send", body="Báo tôi nhé.", contact="ha@example.vn", notify="y")
+        portal_step(
+            client, open_id, "send", body="Báo tôi nhé.", contact="ha@example.vn", notify="y"
+        )
     )
     assert runtime.settings.smtp_host == ""
     assert receipt_notices.deliver(runtime.db, runtime.engine, runtime.settings, runtime.now()) == 0
@@ -307,16 +289,8 @@ def test_email_waits_while_no_mail_server_is_configured(
 # --- closed consultations and the archive ------------------------------------------------------
 
 
-@pytest.fixture
-def seeded(runtime: Runtime, clock: Clock) -> Runtime:
-    """The demo commune with the seed's two 2024 consultations, seen on 15/04/2024."""
-    clock.set(datetime(2024, 4, 15, 1, 0, tzinfo=UTC))
-    demo.load(runtime)
-    return runtime
-
-
 def test_the_archive_lists_the_two_2024_consultations_with_their_decisions(
-    client: FlaskClient, seeded: Runtime
+    client: FlaskClient, seeded: dict[str, int]
 ) -> None:
     page = text(client.get("/archive"))
     assert "2024" in page
@@ -327,23 +301,15 @@ def test_the_archive_lists_the_two_2024_consultations_with_their_decisions(
 
 
 def test_a_closed_consultation_shows_its_result_and_the_decision(
-    client: FlaskClient, seeded: Runtime
+    client: FlaskClient, seeded: dict[str, int]
 ) -> None:
-    with Session(seeded.db) as session:
-        from consult.models import Consultation
-
-        closed = session.exec(
-            select(Consultation).where(
-                Consultation.title
-                == "Quy chế thực hiện dân chủ trong hoạt động của Ủy ban nhân dân xã Đông Sơn"
-            )
-        ).one()
-    page = text(client.get(f"/consultations/{closed.id}"))
+    closed = seeded["closed"]
+    page = text(client.get(f"/consultations/{closed}"))
     assert "HĐND, UBMTTQ xã tổng hợp ý kiến Nhân dân" in page  # the synthesis
     assert "268/QĐ-UBND" in page and "25/03/2024" in page
     assert "24:00 ngày 21/03/2024" in page  # the window's closing moment
     assert "Góp ý điều này" not in page  # no comment buttons once closed
-    html = client.get(f"/consultations/{closed.id}").get_data(as_text=True)
+    html = client.get(f"/consultations/{closed}").get_data(as_text=True)
     link = re.search(
         r'<section [^>]*class="panel decision"[^>]*>.*?href="([^"]+)" download', html, re.S
     )
@@ -351,6 +317,6 @@ def test_a_closed_consultation_shows_its_result_and_the_decision(
     download = client.get(link.group(1))
     assert download.status_code == 200 and download.data[:2] == b"PK"  # a DOCX (zip)
     client.get("/lang/en?next=/")
-    english = text(client.get(f"/consultations/{closed.id}"))
+    english = text(client.get(f"/consultations/{closed}"))
     assert "268/QĐ-UBND" in english and "25/03/2024" in english
     assert "24:00 on 21/03/2024" in english

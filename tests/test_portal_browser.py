@@ -12,46 +12,23 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session, select
 
-from consult import demo
-from consult.models import Comment, Consultation
+from consult.models import Comment
 from consult.runtime import Runtime
 from tests import browser as shared
-from tests.conftest import Clock
+from tests.browser import AXE, axe_violations
+from tests.helpers import SEED_CLOSED_TITLE, Clock
 
 pytestmark = pytest.mark.browser
 
-# The browser and the live server: tests/browser.py, shared with the other browser tests.
-browser = shared.browser
-live_url = shared.live_url
 PHONE = shared.PHONE
 
-AXE = Path(__file__).parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGE_BUDGET = 200_000
 """Bytes a public page may load in all (HTML, CSS, script); there are no images."""
-OPEN_TITLE = "(sửa đổi, bổ sung)"
-CLOSED_TITLE = "Quy chế thực hiện dân chủ trong hoạt động của Ủy ban nhân dân xã Đông Sơn"
-
-
-@pytest.fixture
-def seeded(runtime: Runtime, clock: Clock) -> dict[str, int]:
-    """The demo on Mon 15/04/2024: the seed's two 2024 consultations closed and decided, and
-    the amendment open for opinions until 24:00 on 06/05/2024."""
-    clock.set(datetime(2024, 4, 15, 1, 0, tzinfo=UTC))
-    demo.load(runtime)
-    with Session(runtime.db) as session:
-        rows = session.exec(select(Consultation)).all()
-    return {
-        "open": next(c.id for c in rows if c.id and c.title.endswith(OPEN_TITLE)),
-        "closed": next(c.id for c in rows if c.id and c.title == CLOSED_TITLE),
-        "agency": next(c.id for c in rows if c.id and "cơ quan hành chính" in c.title),
-    }
 
 
 @pytest.fixture
@@ -66,21 +43,6 @@ def phone(browser: Browser) -> Iterator[BrowserContext]:
     context.add_init_script(path=str(AXE))
     yield context
     context.close()
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page."""
-    found: list[dict[str, Any]] = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
-            return result.violations
-              .filter(v => v.impact === "serious" || v.impact === "critical")
-              .map(v => ({id: v.id, impact: v.impact,
-                          nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}));
-        }""",
-        AXE_TAGS,
-    )
-    return found
 
 
 def check_page(page: Page) -> None:
@@ -204,7 +166,7 @@ def test_citizen_reads_a_closed_consultations_explanation_and_downloads_the_deci
     ).click()
     check_page(page)
     expect(page.locator("main")).to_contain_text("156/QĐ-UBND")
-    page.get_by_role("link", name=CLOSED_TITLE, exact=True).click()
+    page.get_by_role("link", name=SEED_CLOSED_TITLE, exact=True).click()
     expect(page).to_have_url(f"{live_url}/consultations/{seeded['closed']}")
     expect(page.locator("#synthesis-heading + p")).to_contain_text(
         "HĐND, UBMTTQ xã tổng hợp ý kiến Nhân dân"

@@ -5,31 +5,18 @@ opinion, a staff action or the window closing by the clock shows on the next vie
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from html import unescape
 
-import pytest
 from flask.testing import FlaskClient
 
-from consult.models import Organization
 from consult.runtime import Runtime
 from consult.services import intake
-from tests.conftest import Clock
-from tests.helpers import login, post_draft, start, take
-
-AFTER_WINDOW = datetime(2024, 3, 21, 17, 0, tzinfo=UTC)  # 22/03/2024 00:00 in Vietnam
+from tests.helpers import WINDOW_ENDS, Clock, login, take
 
 
 def text(response: object) -> str:
     html = response.get_data(as_text=True)  # type: ignore[attr-defined]
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
-@pytest.fixture
-def open_id(runtime: Runtime, commune: Organization) -> int:
-    consultation_id = start(runtime, commune, title="Quy chế dân chủ xã Đông Sơn")
-    post_draft(runtime, consultation_id)
-    return consultation_id
 
 
 def test_a_repeat_view_is_served_from_the_cache_and_revalidates_with_its_etag(
@@ -75,7 +62,7 @@ def test_the_window_closing_by_the_clock_shows_without_any_write(
     client: FlaskClient, open_id: int, clock: Clock
 ) -> None:
     assert "Góp ý toàn bộ dự thảo" in text(client.get(f"/consultations/{open_id}"))
-    clock.set(AFTER_WINDOW)
+    clock.set(WINDOW_ENDS)
     assert "Góp ý toàn bộ dự thảo" not in text(client.get(f"/consultations/{open_id}"))
 
 

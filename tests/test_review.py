@@ -9,7 +9,7 @@ import json
 import random
 import re
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -27,10 +27,17 @@ from consult.services import answers as workbench
 from consult.services import campaigns, intake, revisions, scans, synthesis
 from consult.workflow.engine import ArticleInput
 from tests import helpers
-from tests.conftest import Clock
-from tests.helpers import ARTICLES, actor, csrf, post_draft, start, take
+from tests.helpers import (
+    ARTICLES,
+    MORNING_AFTER_WINDOW,
+    Clock,
+    actor,
+    csrf,
+    post_draft,
+    start,
+    take,
+)
 
-AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)  # Fri 22/03/2024 08:00 Vietnam time
 VILLAGES = ["Thôn Đồng Bông", "Thôn Trại Nhất", "Thôn Trại Nhất", ""]
 CHANNELS = ["online", "paper", "box", "meeting", "questionnaire", "front"]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -42,7 +49,7 @@ def logout(client: FlaskClient) -> None:
         client.post("/logout", data={"csrf_token": csrf(client, "/")})
 
 
-def login(client: FlaskClient, username: str) -> None:
+def switch_user(client: FlaskClient, username: str) -> None:
     """Log in as ``username``, out of whoever was logged in first."""
     logout(client)
     helpers.login(client, username)
@@ -71,7 +78,7 @@ def submit(runtime: Runtime, consultation_id: int, **fields: Any) -> Comment:
 
 
 def close_window(runtime: Runtime, clock: Clock, consultation_id: int) -> None:
-    clock.set(AFTER_WINDOW)
+    clock.set(MORNING_AFTER_WINDOW)
     take(runtime, consultation_id, "close_posting", "system")
 
 
@@ -175,7 +182,7 @@ def test_report_counts_equal_the_data_of_a_generated_consultation(
     assert [(i["opinions"], i["changed"]) for i in grouped] == [(len(campaign), ["3"])]
 
     # The page and the DOCX say the same numbers.
-    login(client, "hdnd")
+    switch_user(client, "hdnd")
     page = client.get(f"/staff/review/{consultation_id}/report").get_data(as_text=True)
     assert '<strong id="total-opinions">150</strong>' in page
     assert f'<strong id="total-people">{totals["people"]}</strong>' in page
@@ -215,7 +222,7 @@ def test_reviewer_filters_by_article_and_searches_without_diacritics(
         locality="Thôn Trại Nhất",
         represents=12,
     )
-    login(client, "mttq")
+    switch_user(client, "mttq")
     page = client.get(f"/staff/review/{consultation_id}?article=3&q=cong+khai").get_data(
         as_text=True
     )
@@ -240,7 +247,7 @@ def test_bulk_not_accepted_without_reason_is_refused_and_changes_nothing(
 ) -> None:
     consultation_id = opened(runtime, commune)
     ids = [submit(runtime, consultation_id, body=f"Ý kiến {i}").id for i in range(3)]
-    login(client, "tuphap")
+    switch_user(client, "tuphap")
     token = csrf(client, f"/staff/review/{consultation_id}")
     form = {"csrf_token": token, "ids": [str(i) for i in ids], "disposition": "not_accepted"}
     response = client.post(f"/staff/review/{consultation_id}/bulk", data=form)
@@ -258,7 +265,7 @@ def test_bulk_not_accepted_without_reason_is_refused_and_changes_nothing(
             ("not_accepted", "Nội dung đã được quy định tại Luật.")
         }
     # Council members read but may not give dispositions.
-    login(client, "hdnd")
+    switch_user(client, "hdnd")
     token = csrf(client, f"/staff/review/{consultation_id}/report")
     form = {"csrf_token": token, "ids": [str(ids[0])], "disposition": "accepted"}
     assert client.post(f"/staff/review/{consultation_id}/bulk", data=form).status_code == 403
@@ -291,7 +298,7 @@ def test_identical_and_near_identical_opinions_are_grouped_and_answered_once(
     assert other not in cluster.comment_ids
     assert (cluster.count, cluster.people, cluster.kind) == (5, 12, "near")
 
-    login(client, "tuphap")
+    switch_user(client, "tuphap")
     token = csrf(client, f"/staff/review/{consultation_id}/duplicates")
     response = client.post(
         f"/staff/review/{consultation_id}/duplicates",
@@ -349,7 +356,7 @@ def test_drafter_revises_after_the_window_and_sees_each_change_with_its_opinions
         with pytest.raises(Invalid):  # an article left out
             revisions.revise(session, item, revised[1:], actor(session, "tuphap"), runtime.now())
 
-    login(client, "tuphap")
+    switch_user(client, "tuphap")
     token = csrf(client, f"/staff/review/{consultation_id}/revise")
     text = "\n".join(f"Điều {a.number}. {a.title}\n{a.text}" for a in revised)
     response = client.post(
@@ -386,19 +393,19 @@ def test_signer_approves_the_report_then_the_clerk_posts_it_for_30_days(
         runtime, consultation_id, body="x", channel="paper", received_at=clock() - timedelta(days=2)
     )
     assert second.id is not None
-    login(client, "chutich")
+    switch_user(client, "chutich")
     token = csrf(client, f"/staff/review/{consultation_id}/report")
     client.post(f"/staff/review/{consultation_id}/report/approve", data={"csrf_token": token})
     with Session(runtime.db) as session:
         assert synthesis.current(session, consultation_id).status == "draft"  # type: ignore[union-attr]
     dispose(runtime, consultation_id, [second.id], disposition="out_of_scope")
-    login(client, "tuphap")
+    switch_user(client, "tuphap")
     token = csrf(client, f"/staff/review/{consultation_id}/report")
     client.post(f"/staff/review/{consultation_id}/report/generate", data={"csrf_token": token})
     client.post(f"/staff/review/{consultation_id}/report/approve", data={"csrf_token": token})
     with Session(runtime.db) as session:
         assert synthesis.current(session, consultation_id).status == "draft"  # type: ignore[union-attr]
-    login(client, "chutich")
+    switch_user(client, "chutich")
     token = csrf(client, f"/staff/review/{consultation_id}/report")
     client.post(f"/staff/review/{consultation_id}/report/approve", data={"csrf_token": token})
     with Session(runtime.db) as session:
@@ -421,7 +428,7 @@ def test_signer_approves_the_report_then_the_clerk_posts_it_for_30_days(
     assert 'id="synthesis-report"' not in client.get(f"/consultations/{consultation_id}").get_data(
         as_text=True
     )
-    login(client, "vanthu")
+    switch_user(client, "vanthu")
     token = csrf(client, f"/staff/review/{consultation_id}/report")
     client.post(f"/staff/review/{consultation_id}/report/publish", data={"csrf_token": token})
     with Session(runtime.db) as session:
@@ -468,7 +475,7 @@ def test_exports_in_csv_xlsx_json_and_on_the_command_line(
         article="2",
     )
     submit(runtime, consultation_id, body="Ý kiến ẩn danh")
-    login(client, "mttq")
+    switch_user(client, "mttq")
     raw = client.get(f"/staff/review/{consultation_id}/export.csv").data
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -529,7 +536,7 @@ def test_scans_are_checked_by_their_bytes_and_shown_to_staff_only(
     consultation_id = opened(runtime, commune)
     paper = submit(runtime, consultation_id, body="Ý kiến trên giấy", channel="paper")
     url = f"/staff/review/opinions/{paper.id}"
-    login(client, "mttq")
+    switch_user(client, "mttq")
     token = csrf(client, url)
 
     def upload(data: bytes, name: str) -> Any:
@@ -561,7 +568,7 @@ def test_a_paper_opinion_entered_with_its_scan(
     runtime: Runtime, commune: Organization, client: FlaskClient
 ) -> None:
     consultation_id = opened(runtime, commune)
-    login(client, "tuphap")
+    switch_user(client, "tuphap")
     url = f"/staff/consultations/{consultation_id}/opinions/new"
     token = csrf(client, url)
     response = client.post(

@@ -13,26 +13,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from consult.db import write_session
 from consult.ledger import audit
 from consult.models import Organization
 from consult.runtime import Runtime
 from consult.services import intake
-from tests import browser as shared
-from tests.conftest import PASSWORD, Clock
-from tests.helpers import post_draft, start, take
+from tests.browser import log_in
+from tests.helpers import Clock, post_draft, start, take
 
 pytestmark = pytest.mark.browser
 
 CAMPAIGN = "Đề nghị niêm yết dự thảo tại nhà văn hóa thôn đủ 30 ngày liên tục cho bà con."
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-
-
-# The browser and the live server: tests/browser.py, shared with the other browser tests.
-browser = shared.browser
-live_url = shared.live_url
 
 
 def seed(runtime: Runtime, commune: Organization) -> tuple[int, str]:
@@ -60,14 +54,6 @@ def seed(runtime: Runtime, commune: Organization) -> tuple[int, str]:
             )
             receipts.append(stored.receipt)
     return consultation_id, receipts[0]
-
-
-def log_in(page: Page, live_url: str, username: str, target: str) -> None:
-    page.goto(f"{live_url}{target}")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(re.compile(re.escape(target) + "$"))
 
 
 def test_the_committee_works_through_the_opinions_and_the_citizen_sees_the_response(

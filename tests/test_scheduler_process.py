@@ -3,108 +3,16 @@ restarted, or two of them at once, against the same database."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 
-import pytest
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from consult.config import load_settings
-from consult.models import AuditEvent, Consultation, Organization, User, Window
+from consult.models import Consultation, Organization, User, Window
 from consult.models.notification import Notification
-from consult.runtime import Runtime, build_runtime
-from tests.helpers import post_draft, start
-
-Spawn = Callable[[], subprocess.Popen[bytes]]
-
-
-@pytest.fixture
-def live(database_url: str, workflows_dir: Path, tmp_path: Path) -> Iterator[Runtime]:
-    """A runtime on the real clock: these tests wait for real seconds."""
-    settings = load_settings(
-        {
-            "database_url": database_url,
-            "workflows_dir": workflows_dir,
-            "instance_dir": tmp_path / "instance",
-        }
-    )
-    runtime = build_runtime(settings)
-    yield runtime
-    runtime.db.dispose()
-
-
-@pytest.fixture
-def spawn(database_url: str, workflows_dir: Path, tmp_path: Path) -> Iterator[Spawn]:
-    processes: list[subprocess.Popen[bytes]] = []
-    env = {
-        **os.environ,
-        "CONSULT_DATABASE_URL": database_url,
-        "CONSULT_WORKFLOWS_DIR": str(workflows_dir),
-        "CONSULT_INSTANCE_DIR": str(tmp_path / "instance"),
-        "CONSULT_SCHEDULER_INTERVAL": "1",
-    }
-
-    def run() -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "consult", "scheduler"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        processes.append(process)
-        return process
-
-    yield run
-    for process in processes:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-        if process.stderr:
-            process.stderr.close()
-
-
-def drill(runtime: Runtime, organization: Organization, n: int = 1) -> list[int]:
-    """Consultations on the drill definition, posted now: their windows close in 30 s."""
-    ids = [start(runtime, organization, "qcdc-drill", f"Diễn tập {i}") for i in range(n)]
-    for cid in ids:
-        post_draft(runtime, cid)
-    return ids
-
-
-def shorten(runtime: Runtime, ids: list[int], seconds: float) -> datetime:
-    """Bring the windows' end near (test set-up only: the product never shortens a window)."""
-    closes = datetime.now(UTC) + timedelta(seconds=seconds)
-    with Session(runtime.db) as session:
-        for window in session.exec(select(Window).where(col(Window.consultation_id).in_(ids))):
-            window.closes_at = closes
-            session.add(window)
-        session.commit()
-    return closes
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return predicate()
-
-
-def closes_applied(runtime: Runtime, ids: list[int]) -> int:
-    with Session(runtime.db) as session:
-        query = (
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "close_posting", col(AuditEvent.consultation_id).in_(ids))
-        )
-        return int(session.exec(query).one())
+from consult.runtime import Runtime
+from tests.helpers import Spawn, closes_applied, drill, shorten, wait_for
 
 
 def notices(runtime: Runtime, ids: list[int]) -> list[tuple[str, str, int | None]]:

@@ -13,8 +13,7 @@ from flask.testing import FlaskClient
 from consult import create_app
 from consult.extensions import limiter
 from consult.models import Organization
-from tests.conftest import PASSWORD, Clock
-from tests.helpers import csrf, login
+from tests.helpers import PASSWORD, Clock, csrf, login
 
 EVERYWHERE = {
     "X-Content-Type-Options": "nosniff",

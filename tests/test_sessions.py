@@ -16,8 +16,7 @@ from consult.errors import Invalid
 from consult.models import ApiToken, Organization, User
 from consult.runtime import Runtime
 from consult.services import users
-from tests.conftest import PASSWORD, Api
-from tests.helpers import csrf, login
+from tests.helpers import PASSWORD, Api, csrf, login
 
 NEW_PASSWORD = "mat-khau-moi-2025"
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from sqlmodel import Session, select
 
 from consult.cli import main
@@ -24,16 +23,6 @@ SETUP = [
     "quantri",
     "--password-stdin",
 ]
-
-
-@pytest.fixture
-def consult(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
-
-    def run(*args: str, input: str | None = None) -> Result:
-        return CliRunner().invoke(main, list(args), env=env, input=input)
-
-    return run
 
 
 def test_setup_creates_the_commune_and_its_administrator_and_nothing_else(

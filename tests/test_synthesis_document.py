@@ -5,7 +5,7 @@ signer's name (Law 10/2022/QH15 Art. 28(3); issue 12 item 5)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -17,10 +17,8 @@ from consult.models import Comment, Consultation, Document, Organization
 from consult.runtime import Runtime
 from consult.services import answers, intake, synthesis
 from consult.vocabulary import CHANNEL, DISPOSITION
-from tests.conftest import Clock
-from tests.helpers import actor, csrf, login, post_draft, start, take
+from tests.helpers import MORNING_AFTER_WINDOW, Clock, actor, csrf, login, post_draft, start, take
 
-AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)  # Fri 22/03/2024 08:00 Vietnam time
 HASHED_GROUP = "G-3f16600629"
 CAMPAIGN = "Đề nghị giữ nguyên chợ cũ, không di dời chợ ra khỏi trung tâm xã."
 # body, channel, article, represents, group, disposition, reason, response
@@ -88,7 +86,7 @@ def _run(runtime: Runtime, commune: Organization, clock: Clock) -> int:
                 runtime.now(),
                 entered_by=staff if channel != "online" else None,
             )
-    clock.set(AFTER_WINDOW)
+    clock.set(MORNING_AFTER_WINDOW)
     take(runtime, consultation_id, "close_posting", "system")
     with write_session(runtime.db) as session:
         reviewer = actor(session, "tuphap")  # the committee answers (Art. 28)
@@ -226,7 +224,7 @@ def test_a_report_without_opinions_says_so_instead_of_an_empty_list(
 ) -> None:
     consultation_id = start(runtime, commune)
     post_draft(runtime, consultation_id)
-    clock.set(AFTER_WINDOW)
+    clock.set(MORNING_AFTER_WINDOW)
     take(runtime, consultation_id, "close_posting", "system")
     login(client, "mttq")
     data = client.get(f"/staff/review/{consultation_id}/report.docx").data

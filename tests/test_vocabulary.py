@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -20,9 +19,8 @@ from consult.models import Comment, Organization
 from consult.runtime import Runtime
 from consult.services import answers, intake
 from consult.vocabulary import CHANNEL, DISPOSITION
-from tests.helpers import actor, login, post_draft, start, take
+from tests.helpers import MORNING_AFTER_WINDOW, actor, login, post_draft, start, take
 
-AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)
 ANSWERS = {
     "accepted": ("", "Đã bổ sung vào Điều 3."),
     "partly_accepted": ("", "Tiếp thu phần công khai tại nhà văn hóa."),
@@ -81,7 +79,7 @@ def _consultation_with_every_code(runtime: Runtime, commune: Organization, clock
                 runtime.now(),
                 entered_by=staff if channel != "online" else None,
             )
-    clock.set(AFTER_WINDOW)  # type: ignore[attr-defined]
+    clock.set(MORNING_AFTER_WINDOW)  # type: ignore[attr-defined]
     take(runtime, consultation_id, "close_posting", "system")
     with write_session(runtime.db) as session:
         rows = session.exec(

@@ -24,14 +24,11 @@ from sqlmodel import Session, col, select
 from consult import scheduler
 from consult.models import Comment, Consultation, Document, Organization
 from consult.runtime import Runtime
-from tests import browser as shared
-from tests.conftest import PASSWORD, Clock
-from tests.test_portal_browser import AXE, axe_violations
+from tests.browser import AXE, axe_violations
+from tests.helpers import PASSWORD, Clock
 
 pytestmark = pytest.mark.browser
 
-browser = shared.browser
-live_url = shared.live_url
 SHOTS = os.environ.get("CONSULT_SCREENSHOTS")
 """``CONSULT_SCREENSHOTS=docs/screenshots`` saves each page visited (a plain run saves none)."""
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

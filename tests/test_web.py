@@ -7,28 +7,27 @@ it is refused.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
-from html import unescape
 from pathlib import Path
 
-import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 from werkzeug.security import generate_password_hash
 
 from consult.db import write_session
-from consult.models import Comment, Consultation, Document, Organization, User
+from consult.models import Consultation, Document, Organization, User
 from consult.runtime import Runtime
-from tests.conftest import PASSWORD, Clock
-from tests.helpers import TOKEN, csrf, login, post_draft, start, take
-
-AFTER_WINDOW = datetime(2024, 3, 21, 17, 0, tzinfo=UTC)  # 22/03/2024 00:00 in Vietnam
-
-
-def text(response: object) -> str:
-    """The page's visible text, tags removed, entities decoded, spaces collapsed."""
-    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+from tests.helpers import (
+    PASSWORD,
+    TOKEN,
+    WINDOW_ENDS,
+    Clock,
+    comments_of,
+    csrf,
+    login,
+    start,
+    take,
+    text,
+)
 
 
 def comment(client: FlaskClient, consultation_id: int, body: str, **fields: str) -> tuple[int, str]:
@@ -39,20 +38,6 @@ def comment(client: FlaskClient, consultation_id: int, body: str, **fields: str)
     response = client.post(path, data=data)
     code = response.location.rsplit("/", 1)[-1] if response.status_code == 302 else ""
     return response.status_code, code
-
-
-def comments_of(runtime: Runtime, consultation_id: int) -> list[Comment]:
-    with Session(runtime.db) as session:
-        query = select(Comment).where(Comment.consultation_id == consultation_id)
-        return list(session.exec(query))
-
-
-@pytest.fixture
-def open_id(runtime: Runtime, commune: Organization) -> int:
-    """A commune consultation posted on Fri 01/03/2024: opinions until 24:00 on 21/03/2024."""
-    consultation_id = start(runtime, commune, title="Quy chế dân chủ xã Đông Sơn")
-    post_draft(runtime, consultation_id)
-    return consultation_id
 
 
 # --- login ---------------------------------------------------------------------------------
@@ -181,7 +166,7 @@ def test_anonymous_opinion_is_marked_for_staff_and_no_name_is_ever_public(
             f"/staff/comments/{row.id}/review",
             data={"csrf_token": token, "disposition": "accepted", "response": "Xin tiếp thu."},
         )
-    clock.set(AFTER_WINDOW)
+    clock.set(WINDOW_ENDS)
     runtime.engine.reconcile(runtime.db, clock())
     take(runtime, open_id, "submit_synthesis", "mttq", {"summary": "Đã tiếp thu 2 ý kiến."})
     client.post("/logout", data={"csrf_token": csrf(client, "/staff/")})
@@ -201,7 +186,7 @@ def test_late_comment_keeps_the_text_and_stores_nothing(
 ) -> None:
     path = f"/consultations/{open_id}/comment"
     token = csrf(client, path)  # the form was opened in time…
-    clock.set(AFTER_WINDOW)  # …and sent one second too late
+    clock.set(WINDOW_ENDS)  # …and sent one second too late
     body = "Đề nghị kéo dài thời gian niêm yết tại nhà văn hóa thôn Trại Nhất."
     response = client.post(path, data={"csrf_token": token, "body": body, "article": ""})
     assert response.status_code == 409

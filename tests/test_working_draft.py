@@ -15,9 +15,8 @@ from consult.errors import Invalid
 from consult.models import AuditEvent, Consultation, DraftVersion, Organization
 from consult.runtime import Runtime
 from consult.services import consultations, draft_text, revisions
-from tests.conftest import Api
 from tests.draft_docx import CLAUSE_3_2, NUMBERS, draft_docx
-from tests.helpers import csrf, login, post_draft, start
+from tests.helpers import Api, csrf, login, post_draft, start
 
 DECREE_30_LAYOUT = """ỦY BAN NHÂN DÂN XÃ ĐÔNG SƠN
 QUY CHẾ
