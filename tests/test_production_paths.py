@@ -1,0 +1,138 @@
+"""What production runs and the rest of the suite replaces: Werkzeug's scrypt password hashing
+(the suite hashes with cheap PBKDF2) and the app built by ``consult.wsgi`` from the
+environment alone, as ``gunicorn consult.wsgi:app`` builds it."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session, select
+from werkzeug import security
+
+from consult.cli import main
+from consult.db import make_engine
+from consult.models import Organization, User
+from consult.services import users
+from tests.helpers import csrf
+
+PASSWORD = "Tan-Lap-2025-quan-tri"
+HTTPS = "https://consult.tanlap.example.vn"
+
+
+@pytest.fixture
+def production_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undo the suite's cheap hashing for one test: passwords are hashed by the function the
+    users service imports in production, with its production defaults."""
+    monkeypatch.setattr(users, "generate_password_hash", security.generate_password_hash)
+
+
+@pytest.fixture
+def environment(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The environment of a production host: the database, the instance folder, a secret key
+    and production mode, in ``CONSULT_*`` variables only."""
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("CONSULT_DATABASE_URL", database_url)
+    monkeypatch.setenv("CONSULT_INSTANCE_DIR", str(instance))
+    monkeypatch.setenv("CONSULT_PRODUCTION", "1")
+    monkeypatch.setenv("CONSULT_SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("CONSULT_RATELIMIT_STORAGE", "memory://")
+    return instance
+
+
+@pytest.fixture
+def wsgi_app(environment: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """``consult.wsgi:app``, imported fresh the way a gunicorn worker imports it."""
+    monkeypatch.delitem(sys.modules, "consult.wsgi", raising=False)
+    app = importlib.import_module("consult.wsgi").app
+    assert isinstance(app, Flask)
+    yield app
+    app.extensions["consult"].db.dispose()
+
+
+def set_up_tan_lap() -> None:
+    """`consult setup` as an operator runs it on a new host (password on standard input)."""
+    done = CliRunner().invoke(
+        main,
+        [
+            "setup",
+            "--org-code",
+            "UBND",
+            "--org-name",
+            "Ủy ban nhân dân xã Tân Lập",
+            "--place",
+            "Tân Lập",
+            "--admin",
+            "quantri",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
+    assert done.exit_code == 0, done.output
+
+
+def log_in(client: FlaskClient, password: str) -> tuple[int, str]:
+    token = csrf(client, "/login")
+    response = client.post(
+        "/login", data={"csrf_token": token, "username": "quantri", "password": password}
+    )
+    return response.status_code, response.get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("production_hashing")
+def test_the_first_administrator_gets_a_scrypt_hash_and_logs_in_with_that_password_only(
+    wsgi_app: Flask, database_url: str
+) -> None:
+    set_up_tan_lap()
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        stored = session.exec(select(User).where(User.username == "quantri")).one().password_hash
+    engine.dispose()
+    method, _salt, digest = stored.split("$")
+    assert method == "scrypt:32768:8:1"  # Werkzeug's production parameters, not the tests' PBKDF2
+    assert PASSWORD not in stored and len(digest) == 128
+
+    # The production app, started as gunicorn starts it, checks that hash at the login form.
+    client = wsgi_app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+
+    status, page = log_in(client, PASSWORD[:-1] + "x")
+    assert status == 401 and "Sai tên đăng nhập hoặc mật khẩu." in page
+    assert client.get("/staff/").status_code == 302  # still not logged in
+
+    status, _page = log_in(client, PASSWORD)
+    assert status == 302
+    assert client.get("/staff/admin/").status_code == 200
+
+
+def test_the_wsgi_app_is_built_from_the_environment_in_production_mode(
+    commune: Organization, wsgi_app: Flask, environment: Path
+) -> None:
+    runtime = wsgi_app.extensions["consult"]
+    assert runtime.settings.production and runtime.settings.instance_dir == environment
+    assert wsgi_app.config["SESSION_COOKIE_SECURE"] and wsgi_app.config["REMEMBER_COOKIE_SECURE"]
+    assert wsgi_app.config["SECRET_KEY"] == "k" * 64
+    client = wsgi_app.test_client()
+    home = client.get("/", base_url=HTTPS)
+    assert home.status_code == 200 and commune.name in home.get_data(as_text=True)
+    assert home.headers["Strict-Transport-Security"].startswith("max-age=")
+    # The login form's session cookie is sent over HTTPS only.
+    login_page = client.get("/login", base_url=HTTPS)
+    cookie = login_page.headers.get("Set-Cookie", "")
+    assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_the_wsgi_app_refuses_to_start_in_production_without_a_secret_key(
+    environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CONSULT_SECRET_KEY")
+    monkeypatch.delitem(sys.modules, "consult.wsgi", raising=False)
+    with pytest.raises(RuntimeError, match="CONSULT_SECRET_KEY must be set in production"):
+        importlib.import_module("consult.wsgi")
+    assert not (environment / "secret_key").exists()  # no key invented behind the operator
