@@ -6,21 +6,26 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 from werkzeug import security
 
+from consult import scheduler
 from consult.cli import main
 from consult.db import make_engine
-from consult.models import Organization, User
+from consult.models import Consultation, Organization, User
+from consult.runtime import Runtime
 from consult.services import users
-from tests.helpers import csrf
+from tests.helpers import csrf, post_draft, start
 
 PASSWORD = "Tan-Lap-2025-quan-tri"
 HTTPS = "https://consult.tanlap.example.vn"
@@ -136,3 +141,79 @@ def test_the_wsgi_app_refuses_to_start_in_production_without_a_secret_key(
     with pytest.raises(RuntimeError, match="CONSULT_SECRET_KEY must be set in production"):
         importlib.import_module("consult.wsgi")
     assert not (environment / "secret_key").exists()  # no key invented behind the operator
+
+
+# --- `consult serve`: the web server with the scheduler inside ---------------------------------
+
+
+@pytest.fixture
+def overdue(runtime: Runtime, commune: Organization) -> int:
+    """A consultation posted on the test clock's Fri 01/03/2024: its window closed on
+    21/03/2024, long before any real today, and no scheduler has closed it yet."""
+    consultation_id = start(runtime, commune)
+    post_draft(runtime, consultation_id)
+    return consultation_id
+
+
+def serve(monkeypatch: pytest.MonkeyPatch, *flags: str) -> tuple[Result, dict[str, Any]]:
+    """Run `consult serve FLAGS…`; instead of listening, the server answers ``/healthz`` once
+    the scheduler it started has made its first pass (at start-up), or at once without one."""
+    seen: dict[str, Any] = {"schedulers": []}
+    build = scheduler.build
+
+    def recording_build(rt: Runtime, *, blocking: bool) -> Any:
+        started = build(rt, blocking=blocking)
+        started.add_listener(lambda _event: passed.set(), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+        seen["schedulers"].append(started)
+        return started
+
+    def listen(app: Flask, host: str, port: int, **options: Any) -> None:
+        seen["listen"] = (host, port, options)
+        if seen["schedulers"]:
+            assert passed.wait(60), "the embedded scheduler never ran"
+        seen["health"] = app.test_client().get("/healthz").get_json()
+
+    passed = threading.Event()
+    monkeypatch.setattr(scheduler, "build", recording_build)
+    monkeypatch.setattr(Flask, "run", listen)
+    try:
+        result = CliRunner().invoke(main, ["serve", "--port", "5077", *flags])
+    finally:
+        for started in seen["schedulers"]:
+            started.shutdown()
+    return result, seen
+
+
+def test_consult_serve_starts_the_scheduler_which_applies_what_fell_due_while_nothing_ran(
+    environment: Path, runtime: Runtime, overdue: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONSULT_SCHEDULER_INTERVAL", "3600")  # so only the start-up pass runs
+    result, seen = serve(monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "scheduler: running (reconcile every 3600s)",
+        "consult: http://127.0.0.1:5077/",
+    ]
+    assert seen["listen"] == (
+        "127.0.0.1",
+        5077,
+        {"debug": False, "use_reloader": False, "threaded": True},
+    )
+    assert seen["health"]["scheduler"]["overdue_windows"] == 0
+    with Session(runtime.db) as session:
+        consultation = session.get(Consultation, overdue)
+        assert consultation is not None and consultation.state == "synthesis"
+
+
+def test_consult_serve_without_the_scheduler_leaves_the_window_overdue_and_says_so(
+    environment: Path, runtime: Runtime, overdue: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result, seen = serve(monkeypatch, "--no-scheduler", "--accounts")
+    assert result.exit_code == 0, result.output
+    assert "scheduler: running" not in result.output
+    assert "vanthu" in result.output  # --accounts printed the demo accounts first
+    health = seen["health"]["scheduler"]
+    assert health["status"] == "behind" and health["overdue_windows"] == 1
+    with Session(runtime.db) as session:
+        consultation = session.get(Consultation, overdue)
+        assert consultation is not None and consultation.state == "consulting"
