@@ -12,25 +12,29 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
 
 from consult.config import load_settings
 from consult.db import write_session
-from consult.models import Notification, Organization, User
+from consult.models import Comment, Notification, Organization, ReceiptSubscription, User
 from consult.runtime import Runtime, build_runtime
 from consult.scheduler import tick
-from consult.services.notifications import RETRY_DELAYS
+from consult.services import answers
+from consult.services.notifications import RETRY_DELAYS, outbox
 from tests.conftest import Clock
-from tests.helpers import post_draft, start
+from tests.helpers import TOKEN, actor, post_draft, start, take
 
 ACCOUNT = ("thongbao@dongson.example.vn", "mat-khau-gui-thu")
 THREE_DAYS_LEFT = datetime(2024, 3, 19, 1, 0, tzinfo=UTC)  # Tue 19/03/2024 08:00 in Vietnam
+AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)  # Fri 22/03/2024 08:00 in Vietnam
 
 
 @dataclasses.dataclass
@@ -228,4 +232,111 @@ def test_a_relay_whose_certificate_is_not_trusted_never_sees_the_password(
         assert (notice.email_status, notice.attempts) == ("pending", 1)
         assert "CERTIFICATE_VERIFY_FAILED" in notice.last_error
         assert notice.next_attempt_at == clock() + timedelta(minutes=1)
+    runtime.db.dispose()
+
+
+# --- what changes while an e-mail waits, a slow server, a citizen's receipt -----------------
+
+
+def test_a_notice_whose_recipient_lost_the_address_or_left_while_it_waited_is_not_sent(
+    core: Runtime, commune: Organization, clock: Clock, certificate_authority: trustme.CA
+) -> None:
+    with SubmissionServer(server_context(certificate_authority), "PLAIN") as server:
+        wrong = mailing(core, server.port, password="mat-khau-cu")
+        three_days_before_the_close(wrong, commune, clock)
+        tick(wrong)  # both reminders wait for a retry
+        right = mailing(core, server.port)
+        with write_session(core.db) as session:
+            mttq = session.exec(select(User).where(User.username == "mttq")).one()
+            mttq.email = ""  # the Front's officer removed the address meanwhile
+            tuphap = session.exec(select(User).where(User.username == "tuphap")).one()
+            tuphap.is_active = False  # and the legal officer has left
+            session.add_all([mttq, tuphap])
+        clock.advance(minutes=1)
+        tick(right)
+    assert server.delivered == []
+    assert [(n.email_status, n.attempts) for n in reminders(right)] == [("none", 1)] * 2
+    wrong.db.dispose()
+    right.db.dispose()
+
+
+def test_a_slow_server_gets_what_fits_in_the_pass_and_the_rest_goes_at_the_next(
+    core: Runtime,
+    commune: Organization,
+    clock: Clock,
+    certificate_authority: trustme.CA,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each e-mail takes the server 200 s: the first fits the pass's 300 s, the second is left
+    for the next pass, unclaimed and without an attempt counted against it."""
+    seconds = iter(range(0, 10_000, 200))
+    monkeypatch.setattr(outbox, "time", SimpleNamespace(monotonic=lambda: next(seconds)))
+    with SubmissionServer(server_context(certificate_authority), "LOGIN") as server:
+        runtime = mailing(core, server.port)
+        three_days_before_the_close(runtime, commune, clock)
+        tick(runtime)
+        first = [d.to for d in server.delivered]
+        after_one_pass = [
+            (n.email_status, n.attempts, n.next_attempt_at) for n in reminders(runtime)
+        ]
+        tick(runtime)  # the next pass, at the same instant
+    assert len(first) == 1
+    assert sorted(after_one_pass) == [("pending", 0, None), ("sent", 1, None)]
+    assert len(server.delivered) == 2 and server.delivered[1].to != first[0]
+    assert [(n.email_status, n.attempts) for n in reminders(runtime)] == [("sent", 1)] * 2
+    runtime.db.dispose()
+
+
+def test_a_citizen_who_wrote_in_english_is_told_in_english_over_starttls(
+    core: Runtime,
+    client: FlaskClient,
+    commune: Organization,
+    clock: Clock,
+    certificate_authority: trustme.CA,
+) -> None:
+    consultation_id = start(core, commune)
+    post_draft(core, consultation_id)
+    path = f"/consultations/{consultation_id}/comment"
+    client.set_cookie("lang", "en")
+    token = TOKEN.search(client.get(path).get_data(as_text=True))
+    assert token is not None
+    sent = client.post(
+        path,
+        data={
+            "csrf_token": token.group(1),
+            "body": "Please post the draft at the market too.",
+            "contact": "visitor@example.org",
+            "notify": "y",
+            "step": "send",
+        },
+    )
+    assert sent.status_code == 302
+    receipt = sent.location.rsplit("/", 1)[-1]
+    with write_session(core.db) as session:
+        (opinion,) = session.exec(select(Comment)).all()
+        assert opinion.id is not None
+        answers.review(
+            session,
+            core.engine,
+            opinion.id,
+            actor(session, "tuphap"),
+            clock(),
+            disposition="accepted",
+            response="Xin tiếp thu: niêm yết thêm tại chợ.",
+        )
+    clock.set(AFTER_WINDOW)
+    take(core, consultation_id, "close_posting", "system")
+    take(core, consultation_id, "submit_synthesis", "mttq", {"summary": "Đã tiếp thu."})
+    with SubmissionServer(server_context(certificate_authority), "PLAIN") as server:
+        runtime = mailing(core, server.port)
+        tick(runtime)
+    (delivery,) = [d for d in server.delivered if d.to == ["visitor@example.org"]]
+    assert delivery.tls and delivery.login == ACCOUNT[0]
+    assert delivery.message["Subject"] == f"Your opinion {receipt} has been answered"
+    text = delivery.message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"Read it here: https://consult.dongson.example.vn/receipts/{receipt}" in text
+    assert "your address has now been erased" in text
+    with Session(core.db) as session:
+        (subscription,) = session.exec(select(ReceiptSubscription)).all()
+    assert (subscription.status, subscription.email, subscription.language) == ("sent", "", "en")
     runtime.db.dispose()
