@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+from click import testing as click_testing
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
@@ -217,3 +218,76 @@ def test_consult_serve_without_the_scheduler_leaves_the_window_overdue_and_says_
     with Session(runtime.db) as session:
         consultation = session.get(Consultation, overdue)
         assert consultation is not None and consultation.state == "consulting"
+
+
+# --- `consult scheduler` and `consult tick`: the transitions that fell due --------------------
+
+
+def test_consult_tick_applies_what_is_due_and_names_each_transition(
+    environment: Path, overdue: int
+) -> None:
+    done = CliRunner().invoke(main, ["tick"])
+    assert done.exit_code == 0, done.output
+    assert done.output.splitlines() == [
+        f"consultation {overdue}: close_posting (consulting → synthesis)",
+        "1 transition(s) applied",
+    ]
+    again = CliRunner().invoke(main, ["tick"])
+    assert again.output == "0 transition(s) applied\n"  # each transition once
+
+
+def test_consult_scheduler_applies_what_fell_due_at_its_first_pass(
+    environment: Path,
+    runtime: Runtime,
+    overdue: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The scheduler alone (beside gunicorn), stopped after its first pass as Ctrl+C would."""
+    monkeypatch.setenv("CONSULT_SCHEDULER_INTERVAL", "3600")  # so only the start-up pass runs
+    build = scheduler.build
+
+    def stopping_after_one_pass(rt: Runtime, *, blocking: bool) -> Any:
+        assert blocking  # the process has nothing else to do
+        started = build(rt, blocking=blocking)
+        started.add_listener(
+            lambda _event: started.shutdown(wait=False), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+        )
+        return started
+
+    monkeypatch.setattr(scheduler, "build", stopping_after_one_pass)
+    done = CliRunner().invoke(main, ["scheduler"])
+    assert done.exit_code == 0, done.output
+    assert done.output == "scheduler: reconcile every 3600s; Ctrl+C stops\n"
+    with Session(runtime.db) as session:
+        consultation = session.get(Consultation, overdue)
+        assert consultation is not None and consultation.state == "synthesis"
+
+
+def test_setup_at_a_terminal_asks_for_what_is_missing_and_the_password_twice(
+    environment: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(click_testing._NamedTextIOWrapper, "isatty", lambda _self: True)
+    answers = ["UBND", "Ủy ban nhân dân xã Tân Lập", "Tân Lập", "quantri", PASSWORD, PASSWORD]
+    done = CliRunner().invoke(main, ["setup"], input="\n".join(answers) + "\n")
+    assert done.exit_code == 0, done.output
+    for question in (
+        "Mã cơ quan trong số ký hiệu (UBND): ",
+        "Tên cơ quan (Ủy ban nhân dân xã …): ",
+        "Tên đăng nhập của quản trị viên: ",
+        "Mật khẩu (password): ",
+        "Repeat for confirmation: ",
+    ):
+        assert question in done.output
+    assert PASSWORD not in done.output  # typed hidden
+    assert "created organization UBND; created administrator quantri" in done.output
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.username == "quantri")).one()
+        assert security.check_password_hash(user.password_hash, PASSWORD)
+    engine.dispose()
+
+
+def test_setup_without_a_terminal_names_the_first_missing_flag(environment: Path) -> None:
+    done = CliRunner().invoke(main, ["setup", "--org-code", "UBND"])
+    assert done.exit_code == 2
+    assert "--org-name is missing (no terminal to ask in)" in done.output
