@@ -124,7 +124,7 @@ def test_the_export_names_a_wrong_format_or_a_missing_option_and_writes_nothing(
     assert not out.exists()
 
 
-def test_an_export_into_a_folder_that_does_not_exist_is_a_one_line_error(
+def test_a_file_in_a_folder_that_does_not_exist_is_a_one_line_error_naming_it(
     consult: Any, consultation_id: int, tmp_path: Path
 ) -> None:
     out = tmp_path / "khong-co" / "y-kien.csv"
@@ -140,6 +140,12 @@ def test_an_export_into_a_folder_that_does_not_exist_is_a_one_line_error(
     assert refused.output.strip().splitlines() == [
         f"Error: cannot write {report}: No such file or directory"
     ]
+    backup = tmp_path / "khong-co" / "sao-luu.db"
+    refused = consult("backup", "-o", str(backup))
+    assert refused.exit_code == 1
+    (line,) = refused.output.strip().splitlines()  # SQLite's words, or pg_dump's
+    assert line.startswith("Error: ") and str(backup) in line
+    assert not (tmp_path / "khong-co").exists()
 
 
 def test_the_service_refuses_a_format_it_does_not_write(
