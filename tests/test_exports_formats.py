@@ -155,3 +155,12 @@ def test_the_service_refuses_a_format_it_does_not_write(
 
     with Session(runtime.db) as session, pytest.raises(ValueError, match="csv, xlsx, json"):
         exports.export(session, consultation_id, "pdf", io.BytesIO(), public=True)
+
+
+def test_a_backup_of_a_database_that_is_not_there_says_where_it_looked(tmp_path: Path) -> None:
+    missing = tmp_path / "khong-co.db"
+    env = {"CONSULT_DATABASE_URL": f"sqlite:///{missing}", "CONSULT_INSTANCE_DIR": str(tmp_path)}
+    refused = CliRunner().invoke(main, ["backup", "-o", str(tmp_path / "b.db")], env=env)
+    assert refused.exit_code == 1
+    assert refused.output == f"Error: no database at {missing}\n"
+    assert not missing.exists() and not (tmp_path / "b.db").exists()
