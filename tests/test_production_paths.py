@@ -169,7 +169,7 @@ def serve(monkeypatch: pytest.MonkeyPatch, *flags: str) -> tuple[Result, dict[st
         return started
 
     def listen(app: Flask, host: str, port: int, **options: Any) -> None:
-        seen["listen"] = (host, port, options)
+        seen["app"], seen["listen"] = app, (host, port, options)
         if seen["schedulers"]:
             assert passed.wait(60), "the embedded scheduler never ran"
         seen["health"] = app.test_client().get("/healthz").get_json()
@@ -182,6 +182,8 @@ def serve(monkeypatch: pytest.MonkeyPatch, *flags: str) -> tuple[Result, dict[st
     finally:
         for started in seen["schedulers"]:
             started.shutdown()
+        if "app" in seen:  # what the server process would release when it ends
+            seen["app"].extensions["consult"].db.dispose()
     return result, seen
 
 
