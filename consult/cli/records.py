@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from consult.cli.main import _runtime, main
 from consult.config import load_settings
+
+
+@contextlib.contextmanager
+def _writing(output: Path) -> Iterator[None]:
+    """A file a command writes: a missing or read-only folder is a one-line error."""
+    try:
+        yield
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 @main.group()
@@ -46,8 +57,10 @@ def backup_command(output: Path) -> None:
 
     try:
         click.echo(backups.backup(load_settings(), output))
-    except (backups.BackupError, OSError, sqlite3.Error) as exc:
+    except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
+    except (OSError, sqlite3.Error) as exc:  # e.g. the folder of -o does not exist
+        raise click.ClickException(f"backup to {output} failed: {exc}") from exc
 
 
 @main.command("restore")
@@ -85,7 +98,7 @@ def export_comments(consultation_id: int, fmt: str, output: Path, public: bool) 
         consultation = session.get(Consultation, consultation_id)
         if consultation is None:
             raise click.ClickException(f"consultation {consultation_id} does not exist")
-        with output.open("wb") as out:
+        with _writing(output), output.open("wb") as out:
             exports.export(
                 session, consultation_id, fmt, out, public=public, title=consultation.title
             )
@@ -127,8 +140,9 @@ def report(org_code: str | None, start: Any, end: Any, fmt: str, output: Path | 
         return
     if output is None:
         output = Path(f"bao-cao-{organization.code}-{period.start}-{period.end}.docx")
-    if fmt == "md":
-        output.write_text(text, encoding="utf-8")
-    else:
-        output.write_bytes(content)
+    with _writing(output):
+        if fmt == "md":
+            output.write_text(text, encoding="utf-8")
+        else:
+            output.write_bytes(content)
     click.echo(f"written: {output}")

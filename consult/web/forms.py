@@ -23,7 +23,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from consult.i18n import _, lazy
 from consult.models.comment import CHANNELS
@@ -85,6 +85,17 @@ class CommentForm(FlaskForm):
     )
     # Honeypot: hidden from people by CSS, filled in by bots.
     website = StringField(lazy("Leave this field empty"))
+
+    def validate_locality_other(self, field: Field) -> None:
+        """Choosing "Other" asks for the place's name: an empty one would be lost unseen."""
+        if self.locality.data == OTHER_LOCALITY and not (field.data or "").strip():
+            raise ValidationError(
+                _(
+                    "%(field)s: write the name of the village or residential group, or choose "
+                    "one from the list above.",
+                    field=field.label.text,
+                )
+            )
 
     def locality_value(self) -> str:
         if self.locality.data == OTHER_LOCALITY:
