@@ -5,7 +5,6 @@ versions shows what was added, changed or is missing, and after the decision not
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from html import unescape
 
 import pytest
@@ -14,9 +13,16 @@ from flask.testing import FlaskClient
 from consult.models import Organization
 from consult.runtime import Runtime
 from tests.conftest import Clock
-from tests.helpers import ARTICLES, csrf, decide, login, post_draft, start, take
-
-AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)  # Fri 22/03/2024 08:00 in Vietnam
+from tests.helpers import (
+    ARTICLES,
+    MORNING_AFTER_WINDOW,
+    csrf,
+    decide,
+    login,
+    post_draft,
+    start,
+    take,
+)
 
 
 def typed(articles: list[tuple[str, str, str]]) -> str:
@@ -37,7 +43,7 @@ def closed(runtime: Runtime, commune: Organization, clock: Clock, client: FlaskC
     """A consultation whose comment window has ended; the legal officer logged in."""
     cid = start(runtime, commune)
     post_draft(runtime, cid)
-    clock.set(AFTER_WINDOW)
+    clock.set(MORNING_AFTER_WINDOW)
     take(runtime, cid, "close_posting", "system")
     login(client, "tuphap")
     return cid

@@ -47,18 +47,6 @@ def consultation_id(runtime: Runtime, commune: Organization) -> int:
     return consultation_id
 
 
-@pytest.fixture
-def consult(database_url: str, tmp_path: Path) -> Any:
-    """The `consult` command on the test's database (the same fixture as test_cli's, until
-    tests/conftest.py has the one copy)."""
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
-
-    def run(*args: str, input: str | None = None) -> Result:
-        return CliRunner().invoke(main, list(args), env=env, input=input)
-
-    return run
-
-
 def export(consult: Any, *args: str) -> Result:
     return consult("export", "comments", *args)  # type: ignore[no-any-return]
 

@@ -30,11 +30,10 @@ from consult.scheduler import tick
 from consult.services import answers
 from consult.services.notifications import RETRY_DELAYS, outbox
 from tests.conftest import Clock
-from tests.helpers import TOKEN, actor, post_draft, start, take
+from tests.helpers import MORNING_AFTER_WINDOW, TOKEN, actor, post_draft, start, take
 
 ACCOUNT = ("thongbao@dongson.example.vn", "mat-khau-gui-thu")
 THREE_DAYS_LEFT = datetime(2024, 3, 19, 1, 0, tzinfo=UTC)  # Tue 19/03/2024 08:00 in Vietnam
-AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)  # Fri 22/03/2024 08:00 in Vietnam
 
 
 @dataclasses.dataclass
@@ -329,7 +328,7 @@ def test_a_citizen_who_wrote_in_english_is_told_once_in_english_over_starttls(
             disposition="accepted",
             response="Xin tiếp thu: niêm yết thêm tại chợ.",
         )
-    clock.set(AFTER_WINDOW)
+    clock.set(MORNING_AFTER_WINDOW)
     take(core, consultation_id, "close_posting", "system")
     take(core, consultation_id, "submit_synthesis", "mttq", {"summary": "Đã tiếp thu."})
     with SubmissionServer(server_context(certificate_authority), "PLAIN") as server:

@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import zipfile
-from datetime import UTC, datetime
 
 import pytest
 from flask.testing import FlaskClient
@@ -22,9 +21,8 @@ from consult.runtime import Runtime
 from consult.services import answers, exports, intake
 from consult.vocabulary import DISPOSITION
 from tests.conftest import Clock
-from tests.helpers import actor, post_draft, start, take
+from tests.helpers import MORNING_AFTER_WINDOW, actor, post_draft, start, take
 
-AFTER_WINDOW = datetime(2024, 3, 22, 1, 0, tzinfo=UTC)  # Fri 22/03/2024 08:00, Vietnam time
 DOWNLOADS = ("synthesis.docx", "responses.json", "responses.xlsx", "responses.csv")
 
 # (body, article, author, village, contact, disposition, reason, response)
@@ -68,7 +66,7 @@ def answered(runtime: Runtime, commune: Organization, clock: Clock) -> int:
                 body=body, article=article, author_name=name, locality=village, contact=contact
             )
             intake.submit(session, consultation_id, opinion, runtime.now())
-    clock.set(AFTER_WINDOW)
+    clock.set(MORNING_AFTER_WINDOW)
     take(runtime, consultation_id, "close_posting", "system")
     with write_session(runtime.db) as session:
         reviewer = actor(session, "tuphap")
