@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -14,7 +16,23 @@ from consult.models import Organization, User
 from consult.runtime import Runtime
 from consult.services import users
 from consult.workflow.engine import ArticleInput
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Clock
+
+DEMO_DAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+"""Mon 02/03/2026 09:00 in Vietnam: when a test loads the demo with the command line. Its 2024
+history is behind it (that year's register holds the seed's numbers only) and its windows of 20
+and 30 days rest on a year's announced holidays."""
+
+
+def cli_env(database_url: str, instance: Path, clock: Clock) -> dict[str, str]:
+    """The environment of a `consult` command a test runs: its database, its instance folder
+    and the test's clock as it reads now (``CONSULT_NOW``), never today's date."""
+    return {
+        "CONSULT_DATABASE_URL": database_url,
+        "CONSULT_INSTANCE_DIR": str(instance),
+        "CONSULT_NOW": clock().isoformat(),
+    }
+
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

@@ -21,6 +21,7 @@ from consult import create_app
 from consult.cli import main
 from tests import browser as shared
 from tests.conftest import Clock
+from tests.helpers import cli_env
 from tests.test_admin import NOTICE_2025
 from tests.test_portal_browser import AXE, axe_violations
 
@@ -50,7 +51,7 @@ PLACES = [
 def app(tmp_path: Path, clock: Clock, workflows_dir: Path) -> Iterator[Flask]:
     """A fresh database prepared by the two commands, nothing else."""
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    env = {"CONSULT_DATABASE_URL": url, "CONSULT_INSTANCE_DIR": str(tmp_path / "instance")}
+    env = cli_env(url, tmp_path / "instance", clock)
     run = CliRunner()
     assert run.invoke(main, ["init-db"], env=env).exit_code == 0
     done = run.invoke(

@@ -16,15 +16,18 @@ from sqlmodel import Session, col, select
 from consult.cli import main
 from consult.db import make_engine
 from consult.models import AuditEvent
+from tests.conftest import Clock
+from tests.helpers import DEMO_DAY, cli_env
 
 Run = Callable[..., Result]
 
 
 @pytest.fixture
-def consult(database_url: str, tmp_path: Path) -> Run:
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
+def consult(database_url: str, tmp_path: Path, clock: Clock) -> Run:
+    clock.set(DEMO_DAY)
 
     def run(*args: str) -> Result:
+        env = cli_env(database_url, tmp_path / "inst", clock)
         return CliRunner().invoke(main, list(args), env=env)
 
     assert run("init-db").exit_code == 0

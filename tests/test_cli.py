@@ -11,13 +11,16 @@ from sqlmodel import Session, col, select
 from consult.cli import main
 from consult.db import make_engine
 from consult.models import Consultation, Document, Household, Locality, Window
+from tests.conftest import Clock
+from tests.helpers import DEMO_DAY, cli_env
 
 
 @pytest.fixture
-def consult(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
+def consult(database_url: str, tmp_path: Path, clock: Clock):  # type: ignore[no-untyped-def]
+    clock.set(DEMO_DAY)
 
     def run(*args: str, input: str | None = None) -> Result:
+        env = cli_env(database_url, tmp_path / "inst", clock)
         return CliRunner().invoke(main, list(args), env=env, input=input)
 
     return run
@@ -61,6 +64,14 @@ def test_demo_loads_the_seed_history_once_and_prints_the_accounts(consult, datab
         # The agency draft was posted on 30/01/2024: 20 days to Mon 19/02 24:00.
         first_window = session.exec(select(Window).order_by(col(Window.id))).first()
         assert first_window.closes_at.isoformat() == "2024-02-19T17:00:00+00:00"
+        # The consultation open now was posted at the test's clock (CONSULT_NOW), not today:
+        # Mon 02/03/2026, 20 days to Sun 22/03, so to 24:00 on Mon 23/03/2026.
+        open_windows = session.exec(
+            select(Window.name, Window.closes_at)
+            .join(Consultation, col(Consultation.id) == col(Window.consultation_id))
+            .where(Consultation.workflow_id == "qcdc-ubnd-xa", Consultation.state == "consulting")
+        )
+        assert dict(open_windows.all())["comment_window"].isoformat() == "2026-03-23T17:00:00+00:00"
     engine.dispose()
     assert consult("audit", "verify").output.strip() == "audit log intact"
 
@@ -87,13 +98,15 @@ def test_user_add_reads_the_password_from_stdin(consult) -> None:  # type: ignor
     assert short.exit_code == 1 and "password" in short.output
 
 
-def test_the_seed_commune_posting_carries_a_compliance_warning(consult, database_url) -> None:  # type: ignore[no-untyped-def]
+def test_the_seed_commune_posting_carries_a_compliance_warning(  # type: ignore[no-untyped-def]
+    consult, database_url, clock
+) -> None:
     from consult.config import load_settings
     from consult.runtime import build_runtime
     from consult.services import compliance
 
     consult("demo")
-    runtime = build_runtime(load_settings({"database_url": database_url}))
+    runtime = build_runtime(load_settings({"database_url": database_url}), clock=clock)
     with Session(runtime.db) as session:
         found = {}
         for consultation in session.exec(select(Consultation).order_by(col(Consultation.id))):

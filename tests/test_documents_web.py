@@ -19,7 +19,7 @@ from consult.documents import docx_reader, signed
 from consult.models import Consultation, Document, SignedCopy
 from consult.runtime import Runtime
 from tests.conftest import Clock
-from tests.helpers import csrf, login
+from tests.helpers import DEMO_DAY, cli_env, csrf, login
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 SEED = {
@@ -50,9 +50,10 @@ def demo_loaded(runtime: Runtime, clock: Clock) -> dict[str, int]:
 
 
 def test_the_half_year_report_states_the_seed_numbers_dates_and_20_day_postings(
-    database_url: str, tmp_path: Path
+    database_url: str, tmp_path: Path, clock: Clock
 ) -> None:
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "i")}
+    clock.set(DEMO_DAY)
+    env = cli_env(database_url, tmp_path / "i", clock)
     runner = CliRunner()
     assert runner.invoke(main, ["demo"], env=env).exit_code == 0
     args = ["report", "--org", "UBND", "--from", "2024-01-01", "--to", "2024-06-30"]
@@ -342,12 +343,13 @@ def test_the_action_form_for_a_number_warns_on_a_taken_one(
 
 
 def test_init_db_applies_the_configured_scheme(
-    database_url: str, tmp_path: Path, monkeypatch
+    database_url: str, tmp_path: Path, monkeypatch, clock: Clock
 ) -> None:  # type: ignore[no-untyped-def]
     from consult.ledger import register
     from consult.models import Organization
 
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "i")}
+    clock.set(DEMO_DAY)
+    env = cli_env(database_url, tmp_path / "i", clock)
     runner = CliRunner()
     assert runner.invoke(main, ["demo"], env=env).exit_code == 0
     config = tmp_path / "register.toml"

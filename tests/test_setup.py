@@ -11,6 +11,8 @@ from sqlmodel import Session, select
 from consult.cli import main
 from consult.db import make_engine
 from consult.models import AuditEvent, Consultation, Locality, Membership, Organization, User
+from tests.conftest import Clock
+from tests.helpers import cli_env
 
 SETUP = [
     "setup",
@@ -27,10 +29,9 @@ SETUP = [
 
 
 @pytest.fixture
-def consult(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
-
+def consult(database_url: str, tmp_path: Path, clock: Clock):  # type: ignore[no-untyped-def]
     def run(*args: str, input: str | None = None) -> Result:
+        env = cli_env(database_url, tmp_path / "inst", clock)
         return CliRunner().invoke(main, list(args), env=env, input=input)
 
     return run
