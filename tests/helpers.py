@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from consult.actor import Actor
+from consult.config import ROOT
 from consult.db import write_session
 from consult.models import Organization, User
 from consult.runtime import Runtime
@@ -32,6 +34,23 @@ def cli_env(database_url: str, instance: Path, clock: Clock) -> dict[str, str]:
         "CONSULT_INSTANCE_DIR": str(instance),
         "CONSULT_NOW": clock().isoformat(),
     }
+
+
+HOLIDAYS = ROOT / "config" / "holidays"
+HOLIDAY_FILES = {int(p.stem): p for p in HOLIDAYS.glob("[0-9][0-9][0-9][0-9].yaml")}
+"""The files of config/holidays/ by year: a test that needs a year without one takes it after
+the last (``max(HOLIDAY_FILES) + 1``), so adding a year's file breaks nothing."""
+
+
+def holidays_through(year: int, folder: Path) -> Path:
+    """``folder`` with the files of config/holidays/ up to ``year`` only: the data as it stood
+    before a later year was announced, for a test whose dates rest on that year's computed
+    days (Labour Code Art. 112)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for file_year, path in HOLIDAY_FILES.items():
+        if file_year <= year:
+            shutil.copy(path, folder / path.name)
+    return folder
 
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
