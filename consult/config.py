@@ -144,9 +144,11 @@ def _instant(text: str) -> datetime:
 def _check_fixed_now(settings: Settings) -> None:
     """A fixed clock is for drills and tests: production deadlines and the audit log keep the
     real time."""
-    if settings.now and settings.production:
+    if not settings.now:
+        return
+    if settings.production:
         raise RuntimeError("CONSULT_NOW must not be set in production: unset it")
-    settings.fixed_now  # noqa: B018  (a malformed instant is refused when the settings load)
+    _instant(settings.now)  # a malformed instant is refused when the settings load
 
 
 def _with_database_path(settings: Settings) -> Settings:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -214,7 +215,14 @@ def api(client: FlaskClient) -> Api:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """A skipped test is a failed test here: a missing browser or database must not pass."""
+    """A skipped test is a failed test here: a missing browser or database must not pass.
+
+    Then the timers still pending are cancelled (the rate limiter's in-memory storage arms one,
+    not a daemon, every time it counts): under the later-year run's libfaketime the monotonic
+    clock is faked and a timed wait never ends, so the process would wait on them forever."""
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped and exitstatus == 0:
