@@ -23,6 +23,9 @@ test-postgres: install-dev translations chromium a11y
 	CONSULT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 # The whole suite under a later year's clock (libfaketime from Debian): nothing may depend on today.
+# faketime shifts every process it starts by the same offset, children included; it fakes the
+# monotonic clock too, on which Python's timed waits never end, so the scheduler processes the
+# tests start keep the real one (tests/test_scheduler_process.py, `spawn`).
 LATER_YEAR ?= 2028-06-01 09:00:00
 test-later-year: faketime
 	faketime '$(LATER_YEAR)' $(MAKE) test

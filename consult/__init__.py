@@ -54,7 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(flask_overrides)
     ensure_catalogs(ROOT / "translations")
-    runtime = build_runtime(settings, clock=clock) if clock else build_runtime(settings)
+    runtime = build_runtime(settings, clock=clock)
     app.extensions["consult"] = runtime
     app.session_interface = extensions.CookieSessions()
 

@@ -11,6 +11,7 @@ import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,10 @@ class Settings:
     smtp_starttls: bool = False
     base_url: str = "http://127.0.0.1:5000"
     """Where staff reach the app; links in e-mails start with it."""
+    now: str = ""
+    """An instant with its offset (``2024-04-01T08:00:00+07:00``) that every reading of the
+    clock gives, for a drill, a training or a test; refused in production. Empty: the real
+    clock."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -70,6 +75,11 @@ class Settings:
     def uploads_dir(self) -> Path:
         """Where scans of paper opinions are kept (staff only)."""
         return self.instance_dir / "uploads"
+
+    @property
+    def fixed_now(self) -> datetime | None:
+        """The instant of ``now`` as an aware UTC datetime; none when the clock is real."""
+        return _instant(self.now) if self.now else None
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **overrides)
@@ -114,7 +124,31 @@ def load_settings(
     for key, value in (overrides or {}).items():
         values[key] = _coerce(key, value) if isinstance(value, str) and key in known else value
     settings = Settings(**values)
+    _check_fixed_now(settings)
     return _with_database_path(_with_secret_key(settings))
+
+
+def _instant(text: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(text.strip())
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise ValueError(
+            f"CONSULT_NOW={text!r} is not an instant with its offset: write it as "
+            "2024-04-01T08:00:00+07:00"
+        )
+    return instant.astimezone(UTC)
+
+
+def _check_fixed_now(settings: Settings) -> None:
+    """A fixed clock is for drills and tests: production deadlines and the audit log keep the
+    real time."""
+    if not settings.now:
+        return
+    if settings.production:
+        raise RuntimeError("CONSULT_NOW must not be set in production: unset it")
+    _instant(settings.now)  # a malformed instant is refused when the settings load
 
 
 def _with_database_path(settings: Settings) -> Settings:

@@ -53,8 +53,3 @@ class Conflict(NotAllowedNow):
     """Someone else changed the record first (the compare-and-set lost)."""
 
     code = "conflict"
-
-
-class RateLimited(ConsultError):
-    code = "rate_limited"
-    status = 429

@@ -65,7 +65,11 @@ class Runtime:
             return
 
 
-def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Runtime:
+def build_runtime(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> Runtime:
+    """The runtime on ``clock``; without one, on the real clock, or on the fixed instant of
+    ``CONSULT_NOW`` when the settings name one."""
+    if clock is None:
+        clock = utcnow if settings.fixed_now is None else _fixed(settings.fixed_now)
     db = make_engine(settings.database_url)
     catalog = Catalog.from_directory(settings.workflows_dir)
     calendar = LegalCalendar.from_directory(settings.holidays_dir, use_zone(settings.timezone))
@@ -79,3 +83,10 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow)
     )
     runtime.refresh_calendar(force=True)
     return runtime
+
+
+def _fixed(instant: datetime) -> Callable[[], datetime]:
+    def clock() -> datetime:
+        return instant
+
+    return clock

@@ -29,7 +29,8 @@ from consult.db import make_engine, write_session
 from consult.migrate import upgrade
 from consult.models import Organization
 from consult.runtime import Runtime
-from tests.helpers import Api, Clock, Spawn, consult_cli
+from tests.helpers import Api, Clock, consult_cli
+from tests.schedulers import Spawn
 from tests.smtp import SmtpServer
 from tests.templates import DemoTemplates
 
@@ -240,11 +241,12 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def consult(database_url: str, tmp_path: Path) -> Run:
-    """The `consult` command on the test's database: ``consult("demo")``."""
+def consult(database_url: str, tmp_path: Path, clock: Clock) -> Run:
+    """The `consult` command on the test's database, at the test's clock as it reads when the
+    command runs (``CONSULT_NOW``): ``consult("demo")``."""
 
     def run(*args: str, input: str | None = None) -> Result:
-        return consult_cli(database_url, tmp_path, *args, input=input)
+        return consult_cli(database_url, tmp_path, *args, input=input, clock=clock)
 
     return run
 
@@ -288,6 +290,15 @@ def spawn(database_url: str, workflows_dir: Path, tmp_path: Path) -> Iterator[Sp
         "CONSULT_INSTANCE_DIR": str(tmp_path / "instance"),
         "CONSULT_SCHEDULER_INTERVAL": "1",
     }
+    if "faketime" in os.environ.get("LD_PRELOAD", ""):
+        # The later-year run (`make test-later-year`, libfaketime 0.9.10) fakes the monotonic
+        # clock too, and a timed wait of Python 3.11+ (threading.Event.wait, which APScheduler
+        # waits on between passes) is a sem_clockwait that libfaketime does not intercept: its
+        # deadline, read on the faked monotonic clock, is decades ahead of the kernel's, so a
+        # scheduler made its first pass and never another. The scheduler keeps the faked wall
+        # clock (the date under test) on the real monotonic one. (Not for every process: with
+        # it, libfaketime fails time.sleep with EINVAL, which the scheduler never calls.)
+        env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
 
     def run() -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
@@ -366,7 +377,14 @@ def api(client: FlaskClient) -> Api:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """A skipped test is a failed test here: a missing browser or database must not pass."""
+    """A skipped test is a failed test here: a missing browser or database must not pass.
+
+    Then the timers still pending are cancelled (the rate limiter's in-memory storage arms one,
+    not a daemon, every time it counts): under the later-year run's libfaketime the monotonic
+    clock is faked and a timed wait never ends, so the process would wait on them forever."""
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped and exitstatus == 0:

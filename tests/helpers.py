@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import re
 import socket
-import subprocess
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
@@ -15,18 +12,23 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, select
 
 from consult.actor import Actor
 from consult.calendar import VN_TZ
 from consult.db import write_session
-from consult.models import AuditEvent, Comment, Consultation, Organization, User, Window
+from consult.models import Comment, Consultation, Organization, User, Window
 from consult.runtime import Runtime
 from consult.services import ballots, households, users
 from consult.workflow.engine import ArticleInput
 
 PASSWORD = "dongson2024"
 """Every demo account's password (config/demo/dong-son.yaml)."""
+
+COMMAND_DEMO_DAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+"""Mon 02/03/2026 09:00 in Vietnam: when a test runs ``consult demo`` itself (the ``demo_loaded``
+templates are on ``DEMO_DAY``, 2024). Its 2024 history is behind it (that year's register holds
+the seed's numbers only) and its windows of 20 and 30 days rest on a year's announced holidays."""
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -161,12 +163,27 @@ def flashes(html: str) -> list[str]:
     return [unescape(m) for m in re.findall(r'<p class="flash[^>]*>([^<]*)</p>', html)]
 
 
-def consult_cli(database_url: str, tmp_path: Path, *args: str, input: str | None = None) -> Result:
-    """The ``consult`` command run on ``database_url``, as an operator types it (the
-    ``consult`` fixture runs it on the test's database)."""
+def cli_env(database_url: str, instance: Path, clock: Clock | None = None) -> dict[str, str]:
+    """The environment of a `consult` command a test runs: its database, its instance folder
+    and the test's clock as it reads now (``CONSULT_NOW``), never today's date."""
+    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(instance)}
+    if clock is not None:
+        env["CONSULT_NOW"] = clock().isoformat()
+    return env
+
+
+def consult_cli(
+    database_url: str,
+    tmp_path: Path,
+    *args: str,
+    input: str | None = None,
+    clock: Clock | None = None,
+) -> Result:
+    """The ``consult`` command run on ``database_url`` as an operator types it, at the test's
+    ``clock`` when given (the ``consult`` fixture runs it on the test's database and clock)."""
     from consult.cli import main
 
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "inst")}
+    env = cli_env(database_url, tmp_path / "inst", clock)
     return CliRunner().invoke(main, list(args), env=env, input=input)
 
 
@@ -328,49 +345,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-# --- scheduler processes on the real clock ------------------------------------------------------
-
-Spawn = Callable[[], "subprocess.Popen[bytes]"]
-
-
-def drill(runtime: Runtime, organization: Organization, n: int = 1) -> list[int]:
-    """Consultations on the drill definition, posted now: their windows close in 30 s."""
-    ids = [start(runtime, organization, "qcdc-drill", f"Diễn tập {i}") for i in range(n)]
-    for cid in ids:
-        post_draft(runtime, cid)
-    return ids
-
-
-def shorten(runtime: Runtime, ids: list[int], seconds: float) -> datetime:
-    """Bring the windows' end near (test set-up only: the product never shortens a window)."""
-    closes = datetime.now(UTC) + timedelta(seconds=seconds)
-    with Session(runtime.db) as session:
-        for found in session.exec(select(Window).where(col(Window.consultation_id).in_(ids))):
-            found.closes_at = closes
-            session.add(found)
-        session.commit()
-    return closes
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return predicate()
-
-
-def closes_applied(runtime: Runtime, ids: list[int]) -> int:
-    with Session(runtime.db) as session:
-        query = (
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "close_posting", col(AuditEvent.consultation_id).in_(ids))
-        )
-        return int(session.exec(query).one())
 
 
 # --- the holidays an administrator enters -------------------------------------------------------

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 from consult import create_app
 from consult.cli import main
 from tests.browser import AXE, axe_violations, log_in
-from tests.helpers import NOTICE_2025, Clock
+from tests.helpers import NOTICE_2025, Clock, cli_env
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ PLACES = [
 def app(tmp_path: Path, clock: Clock, workflows_dir: Path) -> Iterator[Flask]:
     """A fresh database prepared by the two commands, nothing else."""
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    env = {"CONSULT_DATABASE_URL": url, "CONSULT_INSTANCE_DIR": str(tmp_path / "instance")}
+    env = cli_env(url, tmp_path / "instance", clock)
     run = CliRunner()
     assert run.invoke(main, ["init-db"], env=env).exit_code == 0
     done = run.invoke(

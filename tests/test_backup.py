@@ -19,13 +19,15 @@ from sqlalchemy.engine import make_url
 from consult import create_app
 from consult.cli import main
 from consult.db import make_engine
-from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL, Clock
+from tests.helpers import COMMAND_DEMO_DAY, cli_env
 
 KINDS = ["sqlite", "postgresql"] if ON_POSTGRES else ["sqlite"]
 
 
 def run(url: str, tmp_path: Path, *args: str) -> Result:
-    env = {"CONSULT_DATABASE_URL": url, "CONSULT_INSTANCE_DIR": str(tmp_path / "instance")}
+    """A `consult` command on the day the demo is loaded (``COMMAND_DEMO_DAY``), as the app runs."""
+    env = cli_env(url, tmp_path / "instance", Clock(COMMAND_DEMO_DAY))
     return CliRunner().invoke(main, list(args), env=env)
 
 
@@ -117,6 +119,7 @@ def test_a_backup_taken_during_a_load_of_opinions_restores_them_and_an_intact_au
             "database_url": live,
             "instance_dir": tmp_path / "instance",
             "ratelimit": "off",
+            "clock": Clock(COMMAND_DEMO_DAY),
             "TESTING": True,
         }
     )

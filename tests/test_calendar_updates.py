@@ -5,19 +5,20 @@ date the calendar cannot count reaches the API as a 422, never a 500."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
-from consult.calendar import statutory_year
-from consult.config import ROOT
+from consult.calendar import LegalCalendar, statutory_year
 from consult.db import write_session
 from consult.errors import Forbidden, Invalid
 from consult.ledger import audit
 from consult.models import AuditEvent, HolidayAnnouncement, Organization, PostingRecord, Window
 from consult.runtime import Runtime
 from consult.services import calendar_updates
+from tests.files import HOLIDAY_FILES, holidays_through
 from tests.helpers import Api, Clock, actor, post_draft, start, take
 
 # Thu 02/12/2027 09:00 in Vietnam: a 30-day posting from today runs into 2028, a computed year.
@@ -81,8 +82,20 @@ def recomputed(runtime: Runtime) -> list[AuditEvent]:
 
 
 @pytest.fixture
-def posted(core: Runtime, commune: Organization, clock: Clock) -> int:
+def before_2028(core: Runtime, tmp_path: Path) -> Runtime:
+    """The runtime on the holiday data as it stood with no notice for 2028 (the files up to
+    2027), so the days below rest on 2028 computed, whatever files are added later."""
+    folder = holidays_through(2027, tmp_path / "holidays")
+    core.settings = core.settings.with_overrides(holidays_dir=folder)
+    core.use_calendar(LegalCalendar.from_directory(folder, core.calendar.tz))
+    assert 2028 in core.calendar.computed_years
+    return core
+
+
+@pytest.fixture
+def posted(before_2028: Runtime, commune: Organization, clock: Clock) -> int:
     """A commune consultation posted 02/12/2027: opinions to 22/12/2027, posting to 04/01/2028."""
+    core = before_2028
     clock.set(POSTED)
     cid = start(core, commune)
     post_draft(core, cid)
@@ -114,7 +127,7 @@ def test_the_announced_year_moves_a_running_window_later_with_an_audit_entry(
         )
         assert {p.ends_on for p in postings} == {date(2028, 1, 5)}
         # The next process builds the same calendar from the database.
-        loaded = calendar_updates.load_calendar(session, ROOT / "config" / "holidays")
+        loaded = calendar_updates.load_calendar(session, core.settings.holidays_dir)
     assert loaded.origins[2028] == "announcement" and 2028 not in loaded.provisional_years
     assert loaded.is_day_off(date(2028, 1, 4)) and not loaded.is_day_off(date(2028, 1, 15))
     assert calendar_updates.window_note(loaded, posting) is None
@@ -223,18 +236,19 @@ def test_a_posting_date_the_calendar_cannot_count_is_a_422(
     assert error["code"] == "calendar_not_covered" and "config/holidays/" in error["message"]
 
 
-def test_a_posting_that_reaches_2029_is_accepted(
+def test_a_posting_that_reaches_a_computed_year_is_accepted(
     api: Api, runtime: Runtime, commune: Organization, clock: Clock
 ) -> None:
-    clock.set(POSTED)
+    last = max(HOLIDAY_FILES)  # 400 days from 02/12 of the last year with a file: 2 years on
+    clock.set(datetime(last, 12, 2, 2, 0, tzinfo=UTC))
     cid = start(runtime, commune)
     take(runtime, cid, "sign_plan", "chutich")
     path = f"/api/v1/consultations/{cid}/actions/start_posting"
     response = api.client.post(path, json={"comment_days": 400}, headers=api.headers("tuphap"))
     assert response.status_code == 200, response.get_data(as_text=True)
     closes = window(runtime, cid, "comment_window").closes_at
-    assert closes.year == 2029
+    assert closes.year == last + 2 and last + 2 in runtime.calendar.computed_years
     years = calendar_updates.window_provisional_years(
         runtime.calendar, window(runtime, cid, "comment_window")
     )
-    assert years == frozenset({2029})  # day 400 is in 2029: only its days were looked at
+    assert years == frozenset({last + 2})  # day 400 is then: only its days were looked at

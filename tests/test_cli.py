@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, col, select
 
 from consult.db import make_engine
 from consult.models import Consultation, Document, Household, Locality, Window
-from tests.helpers import SEED_DOCUMENTS, SEED_PLANS_AND_DECISIONS
+from tests.helpers import COMMAND_DEMO_DAY, SEED_DOCUMENTS, SEED_PLANS_AND_DECISIONS, Clock
+
+
+@pytest.fixture(autouse=True)
+def _on_the_command_demo_day(clock: Clock) -> None:
+    """Every command here runs at the test's clock: the day a test loads the demo itself."""
+    clock.set(COMMAND_DEMO_DAY)
 
 
 def test_demo_loads_the_seed_history_once_and_prints_the_accounts(consult, database_url) -> None:  # type: ignore[no-untyped-def]
@@ -38,6 +45,14 @@ def test_demo_loads_the_seed_history_once_and_prints_the_accounts(consult, datab
         # The agency draft was posted on 30/01/2024: 20 days to Mon 19/02 24:00.
         first_window = session.exec(select(Window).order_by(col(Window.id))).first()
         assert first_window.closes_at.isoformat() == "2024-02-19T17:00:00+00:00"
+        # The consultation open now was posted at the test's clock (CONSULT_NOW), not today:
+        # Mon 02/03/2026, 20 days to Sun 22/03, so to 24:00 on Mon 23/03/2026.
+        open_windows = session.exec(
+            select(Window.name, Window.closes_at)
+            .join(Consultation, col(Consultation.id) == col(Window.consultation_id))
+            .where(Consultation.workflow_id == "qcdc-ubnd-xa", Consultation.state == "consulting")
+        )
+        assert dict(open_windows.all())["comment_window"].isoformat() == "2026-03-23T17:00:00+00:00"
     engine.dispose()
     assert consult("audit", "verify").output.strip() == "audit log intact"
 
@@ -64,13 +79,15 @@ def test_user_add_reads_the_password_from_stdin(consult) -> None:  # type: ignor
     assert short.exit_code == 1 and "password" in short.output
 
 
-def test_the_seed_commune_posting_carries_a_compliance_warning(consult, database_url) -> None:  # type: ignore[no-untyped-def]
+def test_the_seed_commune_posting_carries_a_compliance_warning(  # type: ignore[no-untyped-def]
+    consult, database_url, clock
+) -> None:
     from consult.config import load_settings
     from consult.runtime import build_runtime
     from consult.services import compliance
 
     consult("demo")
-    runtime = build_runtime(load_settings({"database_url": database_url}))
+    runtime = build_runtime(load_settings({"database_url": database_url}), clock=clock)
     with Session(runtime.db) as session:
         found = {}
         for consultation in session.exec(select(Consultation).order_by(col(Consultation.id))):

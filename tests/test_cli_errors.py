@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from consult.cli import main
 from tests.conftest import DEMO_DAY, LoadDemo, Run
+from tests.helpers import Clock, cli_env
 
 
 def test_exporting_a_consultation_that_does_not_exist_names_it(
@@ -81,3 +82,19 @@ def test_checking_a_folder_without_definitions_fails(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["workflows", "check", str(empty)])
     assert result.exit_code == 1
     assert "ok " not in result.output
+
+
+def test_a_fixed_clock_is_an_instant_with_its_offset_and_never_in_production(
+    database_url: str, tmp_path: Path, clock: Clock
+) -> None:
+    env = cli_env(database_url, tmp_path / "inst", clock)
+    for wrong in ("01/04/2024", "2024-04-01T08:00:00"):  # typed day first; without its offset
+        refused = CliRunner().invoke(main, ["tick"], env={**env, "CONSULT_NOW": wrong})
+        assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit)  # no trace
+        assert f"CONSULT_NOW={wrong!r}" in refused.output and "+07:00" in refused.output
+    production = {**env, "CONSULT_PRODUCTION": "1", "CONSULT_SECRET_KEY": "k" * 64}
+    refused = CliRunner().invoke(main, ["tick"], env=production)
+    assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit)
+    assert "CONSULT_NOW must not be set in production" in refused.output
+    assert CliRunner().invoke(main, ["init-db"], env=env).exit_code == 0
+    assert "0 transition(s) applied" in CliRunner().invoke(main, ["tick"], env=env).output

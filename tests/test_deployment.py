@@ -19,7 +19,16 @@ from sqlmodel import Session, col, func, select
 
 from consult.models import Comment, Consultation, Organization
 from consult.runtime import Runtime
-from tests.helpers import Spawn, closes_applied, drill, free_port, shorten, wait_for
+from tests.helpers import free_port
+from tests.schedulers import (
+    FAR,
+    Spawn,
+    closes_applied,
+    drill,
+    shorten,
+    started,
+    wait_for,
+)
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -81,14 +90,14 @@ def test_two_web_processes_and_two_schedulers_close_each_window_once(
     spawn: Spawn,
     web: Callable[[], str],
 ) -> None:
-    first, second = web(), web()  # started first: on a loaded machine a start takes seconds
-    ids = drill(live, commune, n=3)  # and the drill's windows close 30 s after this
+    first, second = web(), web()
+    ids = drill(live, commune, n=3)
+    shorten(live, ids, FAR)  # open while the opinions go in and the schedulers start
     for n, cid in enumerate(ids):
         assert send(first, cid, f"Ý kiến {n} qua máy chủ thứ nhất") == 201
         assert send(second, cid, f"Ý kiến {n} qua máy chủ thứ hai") == 201
-    shorten(live, ids, 3)
-    spawn()
-    spawn()
+    started(live, commune, spawn, 2)
+    shorten(live, ids, 3)  # due while both run
     assert wait_for(lambda: closes_applied(live, ids) == 3, timeout=90)
     time.sleep(2.5)
     assert closes_applied(live, ids) == 3  # once each, by one of the two schedulers

@@ -17,7 +17,7 @@ from consult.documents import docx_reader, signed
 from consult.models import Document, SignedCopy
 from consult.runtime import Runtime
 from tests.conftest import AFTER_THE_SEED, LoadDemo
-from tests.helpers import SEED_PLANS_AND_DECISIONS, csrf, login
+from tests.helpers import COMMAND_DEMO_DAY, SEED_PLANS_AND_DECISIONS, Clock, cli_env, csrf, login
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -39,9 +39,10 @@ def demo_loaded(runtime: Runtime, load_demo: LoadDemo) -> dict[str, int]:
 
 
 def test_the_half_year_report_states_the_seed_numbers_dates_and_20_day_postings(
-    database_url: str, tmp_path: Path
+    database_url: str, tmp_path: Path, clock: Clock
 ) -> None:
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "i")}
+    clock.set(COMMAND_DEMO_DAY)
+    env = cli_env(database_url, tmp_path / "i", clock)
     runner = CliRunner()
     assert runner.invoke(main, ["demo"], env=env).exit_code == 0
     args = ["report", "--org", "UBND", "--from", "2024-01-01", "--to", "2024-06-30"]
@@ -317,12 +318,13 @@ def test_the_quarterly_disclosure_list_and_its_export(
 
 
 def test_init_db_applies_the_configured_scheme(
-    database_url: str, tmp_path: Path, monkeypatch
+    database_url: str, tmp_path: Path, monkeypatch, clock: Clock
 ) -> None:  # type: ignore[no-untyped-def]
     from consult.ledger import register
     from consult.models import Organization
 
-    env = {"CONSULT_DATABASE_URL": database_url, "CONSULT_INSTANCE_DIR": str(tmp_path / "i")}
+    clock.set(COMMAND_DEMO_DAY)
+    env = cli_env(database_url, tmp_path / "i", clock)
     runner = CliRunner()
     assert runner.invoke(main, ["demo"], env=env).exit_code == 0
     config = tmp_path / "register.toml"

@@ -464,6 +464,7 @@ def test_exports_in_csv_xlsx_json_and_on_the_command_line(
     database_url: str,
     tmp_path: Any,
     monkeypatch: pytest.MonkeyPatch,
+    clock: Clock,
 ) -> None:
     consultation_id = opened(runtime, commune)
     submit(
@@ -513,6 +514,7 @@ def test_exports_in_csv_xlsx_json_and_on_the_command_line(
     from consult.cli import main
 
     monkeypatch.setenv("CONSULT_DATABASE_URL", database_url)
+    monkeypatch.setenv("CONSULT_NOW", clock().isoformat())
     out = tmp_path / "y-kien.xlsx"
     result = CliRunner().invoke(
         main, ["export", "comments", str(consultation_id), "--format", "xlsx", "-o", str(out)]

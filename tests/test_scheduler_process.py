@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from consult.models import Consultation, Organization, User, Window
 from consult.models.notification import Notification
 from consult.runtime import Runtime
-from tests.helpers import Spawn, closes_applied, drill, shorten, wait_for
+from tests.schedulers import FAR, Spawn, closes_applied, drill, shorten, started, wait_for
 
 
 def notices(runtime: Runtime, ids: list[int]) -> list[tuple[str, str, int | None]]:
@@ -30,16 +30,11 @@ def test_a_scheduler_stopped_during_the_window_closes_it_once_after_restart(
     live: Runtime, commune: Organization, spawn: Spawn
 ) -> None:
     ids = drill(live, commune)
-    closes = shorten(live, ids, 10)
-    first = spawn()
-    # Evidence that the first scheduler ran: its first pass queues the reminders of a window
-    # within a day of its end (and must not have closed it).
-    assert wait_for(
-        lambda: any(kind.startswith("reminder") for kind, _n, _c in notices(live, ids)), timeout=9
-    )
+    shorten(live, ids, FAR)
+    [first] = started(live, commune, spawn, 1)  # it made a pass while the window was open
     first.send_signal(signal.SIGKILL)  # the server goes down during the open window
     first.wait(timeout=10)
-    assert closes_applied(live, ids) == 0
+    closes = shorten(live, ids, 2)  # and the window ends while it is down
     time.sleep(max(0.0, (closes - datetime.now(UTC)).total_seconds()) + 1.0)
     assert closes_applied(live, ids) == 0  # nothing ran while it was down
 
@@ -47,8 +42,7 @@ def test_a_scheduler_stopped_during_the_window_closes_it_once_after_restart(
     assert wait_for(lambda: closes_applied(live, ids) == 1, timeout=60)
     time.sleep(2.5)  # further passes change nothing
     assert closes_applied(live, ids) == 1
-    # One set of notices: the closing to the reviewer and the drafter, each once (the window
-    # was also within a day of its end, so each got the two reminders once as well).
+    # One set of notices: the closing to the reviewer and the drafter, each once.
     queued = notices(live, ids)
     assert len(queued) == len(set(queued))
     assert [(k, u) for k, u, _cid in queued if k == "window_closed"] == [
@@ -67,9 +61,9 @@ def test_two_scheduler_processes_never_apply_a_transition_twice(
     live: Runtime, commune: Organization, spawn: Spawn
 ) -> None:
     ids = drill(live, commune, n=6)
-    shorten(live, ids, 3)
-    spawn()
-    spawn()
+    shorten(live, ids, FAR)
+    started(live, commune, spawn, 2)
+    shorten(live, ids, 3)  # due while both run
     assert wait_for(lambda: closes_applied(live, ids) == 6, timeout=90)
     time.sleep(2.5)
     assert closes_applied(live, ids) == 6

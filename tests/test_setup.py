@@ -26,7 +26,7 @@ SETUP = [
 
 
 def test_setup_creates_the_commune_and_its_administrator_and_nothing_else(
-    consult, database_url
+    consult, database_url, clock
 ) -> None:  # type: ignore[no-untyped-def]
     assert consult("init-db").exit_code == 0
     done = consult(*SETUP, input="matkhau-rat-dai\n")
@@ -51,7 +51,9 @@ def test_setup_creates_the_commune_and_its_administrator_and_nothing_else(
     # The administrator can log in with the password given.
     from consult import create_app
 
-    app = create_app({"database_url": database_url, "ratelimit": "off", "TESTING": True})
+    app = create_app(
+        {"database_url": database_url, "ratelimit": "off", "clock": clock, "TESTING": True}
+    )
     token = app.test_client().post(
         "/api/v1/auth/token", json={"username": "quantri", "password": "matkhau-rat-dai"}
     )

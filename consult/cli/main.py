@@ -11,14 +11,22 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from consult.config import load_settings
+from consult.config import Settings, load_settings
 from consult.permissions import ROLES
 from consult.runtime import Runtime, build_runtime
 
 
+def _settings() -> Settings:
+    """The settings, or a one-line error naming the setting that is wrong."""
+    try:
+        return load_settings()
+    except (ValueError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @contextlib.contextmanager
 def _runtime() -> Iterator[Runtime]:
-    runtime = build_runtime(load_settings())
+    runtime = build_runtime(_settings())
     try:
         yield runtime
     finally:
@@ -39,7 +47,7 @@ def init_db() -> None:
     """Create or upgrade the schema to the newest migration (idempotent)."""
     from consult.migrate import upgrade
 
-    settings = load_settings()
+    settings = _settings()
     upgrade(settings)
     click.echo(f"database ready: {_safe_url(settings.database_url)}")
     _apply_register_schemes()
@@ -72,7 +80,7 @@ def demo() -> None:
     from consult import demo as demo_data
     from consult.migrate import upgrade
 
-    settings = load_settings()
+    settings = _settings()
     upgrade(settings)
     with _runtime() as rt:
         created = demo_data.load(rt)
@@ -111,7 +119,7 @@ def serve(host: str, port: int, no_scheduler: bool, accounts: bool) -> None:
         with app.app_context():
             background = scheduler.build(runtime(), blocking=False)
         background.start()
-        click.echo(f"scheduler: running (reconcile every {load_settings().scheduler_interval}s)")
+        click.echo(f"scheduler: running (reconcile every {_settings().scheduler_interval}s)")
     click.echo(f"consult: http://{host}:{port}/")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
@@ -150,7 +158,7 @@ def workflows_check(paths: tuple[Path, ...]) -> None:
     from consult.workflow.loader import definition_files, load_all
 
     files: list[Path] = []
-    for path in paths or (load_settings().workflows_dir,):
+    for path in paths or (_settings().workflows_dir,):
         files.extend(definition_files(path) if path.is_dir() else [path])
     definitions, errors = load_all(files)
     for error in errors:
@@ -272,7 +280,7 @@ def setup(
     secret = sys.stdin.readline().rstrip("\n") if password_stdin else None
     password = _ask(secret, "--password-stdin", "Mật khẩu (password)", secret=True)
     try:
-        upgrade(load_settings())
+        upgrade(_settings())
         with _runtime() as rt, write_session(rt.db) as session:
             done = organizations.set_up(
                 session,

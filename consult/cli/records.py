@@ -12,8 +12,7 @@ from typing import Any
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from consult.cli.main import _runtime, main
-from consult.config import load_settings
+from consult.cli.main import _runtime, _settings, main
 
 
 @contextlib.contextmanager
@@ -56,8 +55,8 @@ def backup_command(output: Path) -> None:
     from consult.services import backups
 
     try:
-        click.echo(backups.backup(load_settings(), output))
-    except backups.BackupError as exc:
+        click.echo(backups.backup(_settings(), output))
+    except (backups.BackupError, OSError, sqlite3.Error) as exc:
         raise click.ClickException(str(exc)) from exc
     except (OSError, sqlite3.Error) as exc:  # e.g. the folder of -o does not exist
         raise click.ClickException(f"backup to {output} failed: {exc}") from exc
@@ -70,7 +69,7 @@ def restore_command(backup_file: Path) -> None:
     from consult.services import backups
 
     try:
-        click.echo(backups.restore(load_settings(), backup_file))
+        click.echo(backups.restore(_settings(), backup_file))
     except (backups.BackupError, OSError, sqlite3.Error, SQLAlchemyError) as exc:
         raise click.ClickException(str(exc).splitlines()[0]) from exc
 

@@ -24,7 +24,7 @@ from consult.actor import Actor
 from consult.errors import Invalid
 from consult.i18n import _
 from consult.ledger import audit
-from consult.models import Comment, CommentFingerprint, Consultation
+from consult.models import Comment, CommentFingerprint
 from consult.services import answers
 from consult.text import fold
 from consult.workflow.engine import Engine
@@ -259,7 +259,3 @@ def mark(
         detail={"group": key, "comments": sorted(comment_ids)[:1000], "count": changed},
     )
     return int(changed or 0)
-
-
-def consultation_of(session: Session, consultation_id: int) -> Consultation | None:
-    return session.get(Consultation, consultation_id)

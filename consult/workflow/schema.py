@@ -6,7 +6,6 @@ sane windows) run afterwards in :mod:`consult.workflow.loader`.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -216,7 +215,3 @@ class DefinitionSchema(Strict):
     def _initial_is_a_stage(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("initial") not in (data.get("stages") or {}):
             raise ValidationError(f"unknown stage {data.get('initial')!r}", "initial")
-
-
-def is_name(text: str) -> bool:
-    return re.fullmatch(r"[a-z][a-z0-9_]*", text) is not None
