@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from consult.cli import main
-from tests.workflow_files import errors_of, line_of, variant
+from tests.files import errors_of, line_of, variant
 
 VOTE = "bieu-quyet-ho-gia-dinh.yaml"
 

@@ -11,7 +11,7 @@ from consult.cli import main
 from consult.config import ROOT
 from consult.workflow.duration import Duration
 from consult.workflow.loader import load_definition
-from tests.workflow_files import errors_of, line_of, variant
+from tests.files import errors_of, line_of, variant
 
 BUNDLED = ROOT / "workflows" / "qcdc-ubnd-xa.yaml"
 

@@ -56,7 +56,7 @@ def backup_command(output: Path) -> None:
 
     try:
         click.echo(backups.backup(_settings(), output))
-    except (backups.BackupError, OSError, sqlite3.Error) as exc:
+    except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     except (OSError, sqlite3.Error) as exc:  # e.g. the folder of -o does not exist
         raise click.ClickException(f"backup to {output} failed: {exc}") from exc
