@@ -69,8 +69,8 @@ def test_every_opinion_is_exported_once_in_order_across_batches(
     login(client, "mttq")
     base = f"/staff/review/{consultation_id}/export"
 
-    answer = client.get(f"{base}.csv", buffered=False)
-    assert answer.is_streamed and answer.headers["Content-Disposition"].startswith("attachment")
+    answer = client.get(f"{base}.csv", buffered=True)  # the pieces as the server sent them
+    assert answer.headers["Content-Disposition"].startswith("attachment")
     pieces = list(answer.response)
     assert len(pieces) > 1  # sent as read, not as one buffer
     rows = list(csv.reader(io.StringIO(b"".join(pieces).decode("utf-8-sig"))))
@@ -78,14 +78,14 @@ def test_every_opinion_is_exported_once_in_order_across_batches(
     assert [r[body] for r in rows[1:]] == BODIES
     assert [r[changed] for r in rows[1:]] == [""] * 7 + ["3"] + [""] * 3
 
-    answer = client.get(f"{base}.json", buffered=False)
-    assert answer.is_streamed
-    data = json.loads(b"".join(answer.response))
+    answer = client.get(f"{base}.json", buffered=True)
+    assert len(answer.response) > len(BODIES)  # type: ignore[arg-type]
+    data = json.loads(answer.data)
     assert data["consultation"] == consultation_id
     assert [o["body"] for o in data["opinions"]] == BODIES
     assert [o["changed"] for o in data["opinions"]].count("3") == 1
 
-    sheet = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").data)).active
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}.xlsx", buffered=True).data)).active
     assert sheet is not None
     assert [r[body].value for r in sheet.iter_rows(min_row=2)] == BODIES
     assert sheet.auto_filter.ref == f"A1:N{len(BODIES) + 1}"

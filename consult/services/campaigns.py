@@ -193,9 +193,9 @@ def clusters(session: Session, consultation_id: int, limit: int | None = None) -
             i = parent[i]
         return i
 
-    for a, b in _near_pairs(texts):
+    for a, b in _candidates(texts):  # a pair already joined through others is not compared
         ra, rb = find(a), find(b)
-        if ra != rb:
+        if ra != rb and _similar(texts[a].features, texts[b].features):
             parent[max(ra, rb)] = min(ra, rb)
     by_root: dict[int, list[int]] = defaultdict(list)
     for i in range(len(texts)):
@@ -259,12 +259,12 @@ def _bodies(session: Session, ids: list[int]) -> dict[int, str]:
     return out
 
 
-def _near_pairs(texts: list[_Text]) -> Iterator[tuple[int, int]]:
-    """Pairs of distinct texts that are near-identical. Candidates share a simhash band or
-    at least two uncommon word pairs; each candidate is then checked by Jaccard similarity.
+def _candidates(texts: list[_Text]) -> Iterator[tuple[int, int]]:
+    """Pairs of distinct texts that may be near-identical: they share a simhash band or at
+    least two uncommon word pairs (each then checked by Jaccard similarity, :func:`_similar`).
     A band value or word pair held by more than :data:`_COMMON` texts is dropped as soon as it
-    is; candidates are gathered and checked one text at a time, so what is kept is the index
-    of the texts, never the pairs."""
+    is; candidates are gathered one text at a time, so what is kept is the index of the texts,
+    never the pairs."""
     bands: list[dict[int, list[int] | None]] = [{} for _band in range(_BANDS)]
     postings: dict[str, list[int] | None] = {}
     for i, item in enumerate(texts):
@@ -278,13 +278,15 @@ def _near_pairs(texts: list[_Text]) -> Iterator[tuple[int, int]]:
             found.update(b for b in index.get(value) or () if b > a)
         shared = Counter(b for f in item.features for b in postings.get(f) or () if b > a)
         found.update(b for b, n in shared.items() if n >= 2)
-        mine = set(item.features)
-        for b in found:
-            theirs = texts[b].features
-            common = len(mine.intersection(theirs))
-            union = len(mine) + len(theirs) - common
-            if not union or common / union >= NEAR:
-                yield a, b
+        for b in sorted(found):
+            yield a, b
+
+
+def _similar(mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
+    """Jaccard similarity of two sets of word pairs at :data:`NEAR` or above."""
+    common = len(set(mine).intersection(theirs))
+    union = len(mine) + len(theirs) - common
+    return not union or common / union >= NEAR
 
 
 def _band_values(value: int) -> list[int]:

@@ -19,7 +19,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from werkzeug.wrappers import Response
@@ -132,8 +131,8 @@ def _export(item: Consultation, fmt: str, *, public: bool) -> Response:
         exports.write_xlsx(scope.db(), item.id, out, public=public, title=item.title)
         body: Iterator[bytes] = _sent(out)
     else:
-        chunks = exports.csv_chunks if fmt == "csv" else exports.json_chunks
-        body = stream_with_context(chunks(scope.db(), item.id, public=public))
+        chunks, cid = exports.csv_chunks if fmt == "csv" else exports.json_chunks, item.id
+        body = scope.streamed(lambda session: chunks(session, cid, public=public))
     return Response(
         body,
         mimetype=MEDIA_TYPES[fmt],
