@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import MAXYEAR, MINYEAR, date, datetime
 from functools import lru_cache
@@ -45,6 +45,19 @@ def db() -> Session:
         g.db_session = Session(runtime().db, expire_on_commit=False)
     session: Session = g.db_session
     return session
+
+
+def streamed(produce: Callable[[Session], Iterator[bytes]]) -> Iterator[bytes]:
+    """A response body made while it is sent (a streamed download): it is read after the
+    request has ended and closed its session, so it reads in a session of its own, closed
+    when the body ends or the client goes away."""
+    engine = runtime().db
+
+    def body() -> Iterator[bytes]:
+        with Session(engine, expire_on_commit=False) as session:
+            yield from produce(session)
+
+    return body()
 
 
 def now() -> datetime:

@@ -55,8 +55,15 @@ def columns(public: bool) -> list[tuple[str, str, int, bool]]:
     return [c for c in COLUMNS if not (public and c[3])]
 
 
+BATCH = 5000
+"""Opinions read at a time: an export holds one batch, whatever the number of opinions."""
+CHUNK = 500
+"""CSV rows sent at a time in a streamed download."""
+
+
 def records(session: Session, consultation_id: int, *, public: bool) -> Iterator[dict[str, Any]]:
-    """One dict per opinion, oldest first; read in batches so memory stays flat."""
+    """One dict per opinion, oldest first; read :data:`BATCH` at a time (with the articles
+    each changed) so memory stays flat."""
     numbers: dict[int | None, str] = {
         k: v
         for k, v in session.exec(
@@ -65,7 +72,6 @@ def records(session: Session, consultation_id: int, *, public: bool) -> Iterator
     }
     keys = [c[0] for c in columns(public)]
     table = Comment.__table__  # type: ignore[attr-defined]
-    changed = review.changes_in(session, consultation_id)
     last_id = 0
     while True:
         batch = (
@@ -74,13 +80,14 @@ def records(session: Session, consultation_id: int, *, public: bool) -> Iterator
                 select_core(table)
                 .where(table.c.consultation_id == consultation_id, table.c.id > last_id)
                 .order_by(table.c.id)
-                .limit(5000)
+                .limit(BATCH)
             )
             .all()
         )
         if not batch:
             return
         last_id = batch[-1].id
+        changed = review.changed_articles(session, [c.id for c in batch])
         for c in batch:
             full = {
                 "receipt": c.receipt,
@@ -101,24 +108,40 @@ def records(session: Session, consultation_id: int, *, public: bool) -> Iterator
             yield {k: full[k] for k in keys}
 
 
-def write_csv(session: Session, consultation_id: int, out: IO[bytes], *, public: bool) -> None:
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+def csv_chunks(session: Session, consultation_id: int, *, public: bool) -> Iterator[bytes]:
+    """The CSV export in pieces of a few hundred rows, for a streamed download."""
+    text = io.StringIO()
     writer = csv.writer(text)
     cols = columns(public)
+    text.write("\ufeff")
     writer.writerow([c[1] for c in cols])
-    for record in records(session, consultation_id, public=public):
+    for n, record in enumerate(records(session, consultation_id, public=public), start=1):
         writer.writerow([spreadsheet_cell(record[c[0]]) for c in cols])
-    text.flush()
-    text.detach()
+        if n % CHUNK == 0:
+            yield text.getvalue().encode("utf-8")
+            text.seek(0)
+            text.truncate()
+    yield text.getvalue().encode("utf-8")
+
+
+def json_chunks(session: Session, consultation_id: int, *, public: bool) -> Iterator[bytes]:
+    """The JSON export (``{"consultation": ID, "opinions": [...]}``) one opinion at a time."""
+    yield f'{{"consultation": {int(consultation_id)}, "opinions": ['.encode()
+    separator = b""
+    for record in records(session, consultation_id, public=public):
+        yield separator + json.dumps(record, ensure_ascii=False).encode("utf-8")
+        separator = b", "
+    yield b"]}"
+
+
+def write_csv(session: Session, consultation_id: int, out: IO[bytes], *, public: bool) -> None:
+    for chunk in csv_chunks(session, consultation_id, public=public):
+        out.write(chunk)
 
 
 def write_json(session: Session, consultation_id: int, out: IO[bytes], *, public: bool) -> None:
-    rows = list(records(session, consultation_id, public=public))
-    out.write(
-        json.dumps({"consultation": consultation_id, "opinions": rows}, ensure_ascii=False).encode(
-            "utf-8"
-        )
-    )
+    for chunk in json_chunks(session, consultation_id, public=public):
+        out.write(chunk)
 
 
 PIXELS_PER_CHARACTER = 7
@@ -126,34 +149,50 @@ PIXELS_PER_CHARACTER = 7
 XlsxWriter stores as exactly ``width`` (its ``set_column`` adds Excel's 5-pixel padding)."""
 
 
+SHEET_ROWS = 1_048_575
+"""Opinions per sheet: Excel's 1,048,576 rows less the header. More opinions continue on
+sheets "Ý kiến (2)", "Ý kiến (3)"…, each with its own header and filter."""
+
+
 def write_xlsx(
     session: Session, consultation_id: int, out: IO[bytes], *, public: bool, title: str = ""
 ) -> int:
-    """One sheet: a bold header row, frozen, with a filter; each row written as it is read
-    (``constant_memory``), so memory stays flat. Returns the number of opinions written."""
+    """Sheets of :data:`SHEET_ROWS` opinions: a bold header row, frozen, with a filter; each
+    row written as it is read (``constant_memory``: rows go to a temporary file, not to
+    memory), so memory stays flat. Returns the number of opinions written."""
     cols = columns(public)
     keys = [c[0] for c in cols]
     book = xlsxwriter.Workbook(out, {"constant_memory": True})
     book.set_properties({"title": title})
-    sheet = book.add_worksheet("Ý kiến")
     header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    sheet = _sheet(book, cols, header, 1)
+    row = written = 0
+    for record in records(session, consultation_id, public=public):
+        if row == SHEET_ROWS:
+            sheet.autofilter(0, 0, row, len(cols) - 1)
+            sheet, row = _sheet(book, cols, header, written // SHEET_ROWS + 1), 0
+        row += 1
+        written += 1
+        for index, key in enumerate(keys):
+            value = record[key]
+            if isinstance(value, int):
+                sheet.write_number(row, index, value)
+            elif value:  # always a string cell, never a formula, whatever it starts with
+                sheet.write_string(row, index, str(value))
+    sheet.autofilter(0, 0, row, len(cols) - 1)
+    book.close()
+    return written
+
+
+def _sheet(
+    book: xlsxwriter.Workbook, cols: list[tuple[str, str, int, bool]], header: Any, number: int
+) -> Any:
+    sheet = book.add_worksheet("Ý kiến" if number == 1 else f"Ý kiến ({number})")
     for index, (_key, _header, width, _personal) in enumerate(cols):
         sheet.set_column_pixels(index, index, width * PIXELS_PER_CHARACTER)
     sheet.freeze_panes(1, 0)
     sheet.write_row(0, 0, [c[1] for c in cols], header)
-    text, number = sheet.write_string, sheet.write_number
-    row = 0
-    for record in records(session, consultation_id, public=public):
-        row += 1
-        for index, key in enumerate(keys):
-            value = record[key]
-            if isinstance(value, int):
-                number(row, index, value)
-            elif value:  # always a string cell, never a formula, whatever it starts with
-                text(row, index, str(value))
-    sheet.autofilter(0, 0, row, len(cols) - 1)
-    book.close()
-    return row
+    return sheet
 
 
 def export(

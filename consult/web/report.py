@@ -6,7 +6,9 @@ data (Law 10/2022 Art. 9(2))."""
 from __future__ import annotations
 
 import io
-from typing import Any
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Any
 
 from flask import (
     Blueprint,
@@ -116,18 +118,32 @@ def report_docx(consultation_id: int) -> Response:
 
 
 def _export(item: Consultation, fmt: str, *, public: bool) -> Response:
+    """The export as a download that never sits in memory: CSV and JSON streamed as they are
+    read, XLSX written to a temporary file first (a ZIP is finished at its end), then sent."""
     if fmt not in exports.FORMATS:
         abort(404)
-    out = io.BytesIO()
     assert item.id is not None
-    exports.export(scope.db(), item.id, fmt, out, public=public, title=item.title)
-    out.seek(0)
-    return send_file(
-        out,
+    name = exports.filename(item.id, fmt, public=public, now=scope.now())
+    if fmt == "xlsx":
+        out = tempfile.TemporaryFile()  # noqa: SIM115  (closed by _sent, once sent)
+        exports.write_xlsx(scope.db(), item.id, out, public=public, title=item.title)
+        body: Iterator[bytes] = _sent(out)
+    else:
+        chunks, cid = exports.csv_chunks if fmt == "csv" else exports.json_chunks, item.id
+        body = scope.streamed(lambda session: chunks(session, cid, public=public))
+    return Response(
+        body,
         mimetype=MEDIA_TYPES[fmt],
-        as_attachment=True,
-        download_name=exports.filename(item.id, fmt, public=public, now=scope.now()),
+        headers={"Content-Disposition": f"attachment; filename={name}"},
     )
+
+
+def _sent(out: IO[bytes]) -> Iterator[bytes]:
+    """A file's content in pieces, from its start; the file is closed at the end."""
+    with out:
+        out.seek(0)
+        while piece := out.read(1 << 16):
+            yield piece
 
 
 @bp.route("/review/<int:consultation_id>/export.<fmt>")

@@ -181,16 +181,22 @@ def duplicates(consultation_id: int) -> Any:
     form = CsrfForm()
     if request.method == "POST":
         ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+        variants = [int(i) for i in request.form.getlist("variant") if i.isdigit()]
         key = request.form.get("key", "")
         done = perform(
-            lambda session: campaigns.mark(session, engine, consultation_id, ids, key, actor, now)
+            lambda session: campaigns.mark(
+                session, engine, consultation_id, ids, key, actor, now, variants=variants
+            )
         )
         if isinstance(done, Refused):
             return redirect(url_for("review.duplicates", consultation_id=consultation_id))
         flash(_("%(n)s opinion(s) put in the group %(key)s.", n=done, key=key), "success")
         return redirect(url_for("review.table", consultation_id=consultation_id, group=key))
     # Finding the clusters computes and keeps the opinions' fingerprints on the way.
-    found = perform(lambda session: campaigns.clusters(session, consultation_id), lock_now=False)
+    found = perform(
+        lambda session: campaigns.clusters(session, consultation_id, limit=campaigns.LISTED),
+        lock_now=False,
+    )
     return render_template(
         "review/duplicates.html",
         consultation=item,
