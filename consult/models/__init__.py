@@ -17,7 +17,7 @@ from consult.models.meeting import Meeting
 from consult.models.notification import Notification, NotificationPreference
 from consult.models.organization import Locality, Organization, PostingPlace
 from consult.models.portal import ReceiptSubscription
-from consult.models.review import CommentChange, CommentFingerprint, CommentScan, SynthesisReport
+from consult.models.review import CommentChange, CommentScan, SynthesisReport
 from consult.models.user import ApiToken, Membership, User
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "BallotAnswer",
     "Comment",
     "CommentChange",
-    "CommentFingerprint",
     "CommentScan",
     "Consultation",
     "Document",

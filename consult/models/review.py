@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from consult.models.base import instant, json_column
@@ -36,17 +36,6 @@ class CommentScan(SQLModel, table=True):
     size: int
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     uploaded_at: datetime = instant()
-
-
-class CommentFingerprint(SQLModel, table=True):
-    """What the duplicate finder knows of an opinion's text: an exact hash of the folded,
-    normalised text and a 64-bit simhash of its word pairs (stored signed)."""
-
-    __table_args__ = (Index("ix_commentfingerprint_exact", "consultation_id", "exact_hash"),)
-    comment_id: int = Field(foreign_key="comment.id", primary_key=True)
-    consultation_id: int = Field(foreign_key="consultation.id")
-    exact_hash: str = Field(max_length=32)
-    simhash: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
 class SynthesisReport(SQLModel, table=True):
