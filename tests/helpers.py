@@ -30,6 +30,20 @@ COMMAND_DEMO_DAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 templates are on ``DEMO_DAY``, 2024). Its 2024 history is behind it (that year's register holds
 the seed's numbers only) and its windows of 20 and 30 days rest on a year's announced holidays."""
 
+SETUP_TAN_LAP = [
+    "setup",
+    "--org-code",
+    "UBND",
+    "--org-name",
+    "Ủy ban nhân dân xã Tân Lập",
+    "--place",
+    "Tân Lập",
+    "--admin",
+    "quantri",
+    "--password-stdin",
+]
+"""`consult setup` as an operator runs it for a new commune, the password on standard input."""
+
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 ARTICLES = [

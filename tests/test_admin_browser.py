@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 from consult import create_app
 from consult.cli import main
 from tests.browser import AXE, axe_violations, log_in
-from tests.helpers import NOTICE_2025, Clock, cli_env
+from tests.helpers import NOTICE_2025, SETUP_TAN_LAP, Clock, cli_env
 
 pytestmark = pytest.mark.browser
 
@@ -51,18 +51,7 @@ def app(tmp_path: Path, clock: Clock, workflows_dir: Path) -> Iterator[Flask]:
     assert run.invoke(main, ["init-db"], env=env).exit_code == 0
     done = run.invoke(
         main,
-        [
-            "setup",
-            "--org-code",
-            "UBND",
-            "--org-name",
-            "Ủy ban nhân dân xã Tân Lập",
-            "--place",
-            "Tân Lập",
-            "--admin",
-            "quantri",
-            "--password-stdin",
-        ],
+        SETUP_TAN_LAP,
         env=env,
         input=ADMIN_PASSWORD + "\n",
     )

@@ -26,7 +26,7 @@ from consult.db import make_engine
 from consult.models import Consultation, Organization, User
 from consult.runtime import Runtime
 from consult.services import users
-from tests.helpers import csrf, post_draft, start
+from tests.helpers import SETUP_TAN_LAP, csrf, post_draft, start
 
 PASSWORD = "Tan-Lap-2025-quan-tri"
 HTTPS = "https://consult.tanlap.example.vn"
@@ -66,18 +66,7 @@ def set_up_tan_lap() -> None:
     """`consult setup` as an operator runs it on a new host (password on standard input)."""
     done = CliRunner().invoke(
         main,
-        [
-            "setup",
-            "--org-code",
-            "UBND",
-            "--org-name",
-            "Ủy ban nhân dân xã Tân Lập",
-            "--place",
-            "Tân Lập",
-            "--admin",
-            "quantri",
-            "--password-stdin",
-        ],
+        SETUP_TAN_LAP,
         input=PASSWORD + "\n",
     )
     assert done.exit_code == 0, done.output

@@ -10,26 +10,14 @@ from sqlmodel import Session, select
 from consult.cli import main
 from consult.db import make_engine
 from consult.models import AuditEvent, Consultation, Locality, Membership, Organization, User
-
-SETUP = [
-    "setup",
-    "--org-code",
-    "UBND",
-    "--org-name",
-    "Ủy ban nhân dân xã Tân Lập",
-    "--place",
-    "Tân Lập",
-    "--admin",
-    "quantri",
-    "--password-stdin",
-]
+from tests.helpers import SETUP_TAN_LAP
 
 
 def test_setup_creates_the_commune_and_its_administrator_and_nothing_else(
     consult, database_url, clock
 ) -> None:  # type: ignore[no-untyped-def]
     assert consult("init-db").exit_code == 0
-    done = consult(*SETUP, input="matkhau-rat-dai\n")
+    done = consult(*SETUP_TAN_LAP, input="matkhau-rat-dai\n")
     assert done.exit_code == 0, done.output
     assert "created organization UBND; created administrator quantri" in done.output
 
@@ -62,8 +50,8 @@ def test_setup_creates_the_commune_and_its_administrator_and_nothing_else(
 
 
 def test_setup_run_again_keeps_everything_and_says_so(consult, database_url) -> None:  # type: ignore[no-untyped-def]
-    assert consult(*SETUP, input="matkhau-rat-dai\n").exit_code == 0
-    again = consult(*SETUP, input="another-password\n")
+    assert consult(*SETUP_TAN_LAP, input="matkhau-rat-dai\n").exit_code == 0
+    again = consult(*SETUP_TAN_LAP, input="another-password\n")
     assert again.exit_code == 0, again.output
     assert "kept organization UBND; kept administrator quantri" in again.output
     engine = make_engine(database_url)
@@ -75,8 +63,8 @@ def test_setup_run_again_keeps_everything_and_says_so(consult, database_url) -> 
 
 
 def test_setup_refuses_what_contradicts_what_exists_in_one_line(consult) -> None:  # type: ignore[no-untyped-def]
-    assert consult(*SETUP, input="matkhau-rat-dai\n").exit_code == 0
-    renamed = [*SETUP]
+    assert consult(*SETUP_TAN_LAP, input="matkhau-rat-dai\n").exit_code == 0
+    renamed = [*SETUP_TAN_LAP]
     renamed[4] = "Ủy ban nhân dân xã Khác"
     refused = consult(*renamed, input="matkhau-rat-dai\n")
     assert refused.exit_code == 1
@@ -85,7 +73,7 @@ def test_setup_refuses_what_contradicts_what_exists_in_one_line(consult) -> None
 
 
 def test_setup_names_each_bad_field(consult) -> None:  # type: ignore[no-untyped-def]
-    bad = [*SETUP]
+    bad = [*SETUP_TAN_LAP]
     bad[2] = "UB ND"
     refused = consult(*bad, input="short\n")
     assert refused.exit_code == 1
@@ -104,7 +92,7 @@ def test_setup_on_an_unavailable_database_is_one_line(tmp_path: Path) -> None:
         "CONSULT_DATABASE_URL": "postgresql+psycopg://root@127.0.0.1:9/nowhere",
         "CONSULT_INSTANCE_DIR": str(tmp_path / "inst"),
     }
-    result = CliRunner().invoke(main, SETUP, env=env, input="matkhau-rat-dai\n")
+    result = CliRunner().invoke(main, SETUP_TAN_LAP, env=env, input="matkhau-rat-dai\n")
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "unavailable" in result.output
 
