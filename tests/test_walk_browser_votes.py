@@ -161,7 +161,7 @@ def test_a_huong_uoc_goes_from_draft_to_its_recognition_decision_through_staff_f
     # Publishing it is not possible through the staff forms yet: the documents page has no
     # row (and so no upload) for the recognition decision, and the publish form's button stays
     # disabled until a signed copy exists, though its "signed digitally" box would satisfy the
-    # guard. The walk ends at the recognition (see the closing note of issue 18).
+    # guard. The walk ends at the recognition (a gap reported on issue 18).
     assert stored(runtime, cid).state == "recognized"
 
     # Anyone reads the vote's result on the hương ước's page: counts only.
