@@ -11,27 +11,22 @@ app's clock and runs one scheduler pass, as `consult scheduler` does."""
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlmodel import Session, col, select
 
 from consult import scheduler
-from consult.models import Comment, Consultation, Document, Organization
+from consult.models import Comment, Document, Organization
 from consult.runtime import Runtime
-from tests.browser import AXE, axe_violations
-from tests.helpers import PASSWORD, Clock
+from tests.browser import AXE, Desk, stored
+from tests.helpers import Clock
 
 pytestmark = pytest.mark.browser
 
-SHOTS = os.environ.get("CONSULT_SCREENSHOTS")
-"""``CONSULT_SCREENSHOTS=docs/screenshots`` saves each page visited (a plain run saves none)."""
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ARTICLES = (
     "Điều 1. Phạm vi điều chỉnh\nQuy chế này quy định việc thực hiện dân chủ.\n"
     "Điều 2. Đối tượng áp dụng\nCán bộ, công chức và Nhân dân trên địa bàn xã."
@@ -69,69 +64,6 @@ WALKS = [
 ]
 
 
-class Desk:
-    """One browser context per staff member, axe loaded despite the CSP; every page visited
-    is checked."""
-
-    def __init__(self, browser: Browser, live_url: str, workflow: str) -> None:
-        self.browser, self.url, self.workflow = browser, live_url, workflow
-        self.contexts: dict[str, BrowserContext] = {}
-        self.pages: dict[str, Page] = {}
-        self.checked: list[str] = []
-
-    def as_(self, username: str) -> Page:
-        if username not in self.pages:
-            context = self.browser.new_context(
-                viewport={"width": 1280, "height": 900}, locale="vi-VN"
-            )
-            context.add_init_script(path=str(AXE))
-            page = context.new_page()
-            page.goto(f"{self.url}/login")
-            page.get_by_label("Tên đăng nhập").fill(username)
-            page.get_by_label("Mật khẩu").fill(PASSWORD)
-            page.get_by_role("button", name="Đăng nhập").click()
-            expect(page).to_have_url(re.compile(r"/staff/$"))
-            self.contexts[username], self.pages[username] = context, page
-            self.check(page)
-        return self.pages[username]
-
-    def go(self, username: str, path: str) -> Page:
-        page = self.as_(username)
-        page.goto(f"{self.url}{path}")
-        self.check(page)
-        return page
-
-    def check(self, page: Page) -> None:
-        page.wait_for_load_state()
-        assert axe_violations(page) == [], page.url
-        self.checked.append(page.url)
-        if SHOTS:
-            name = f"walk-{self.workflow}-{len(self.checked):02d}.png"
-            page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
-
-    def step(self, username: str, consultation_id: int, action: str) -> Page:
-        """Open the step's form (from the generated staff form) and send it as it is."""
-        page = self.go(username, f"/staff/consultations/{consultation_id}/actions/{action}")
-        blocked = page.locator(".alert-warning")  # "Not possible yet." with the engine's reason
-        assert blocked.count() == 0, f"{action}: {blocked.inner_text()}"
-        page.locator("form.form button[type=submit]").click()
-        expect(page).to_have_url(re.compile(rf"/staff/consultations/{consultation_id}$"))
-        expect(page.locator(".flash-success")).to_be_visible()
-        self.check(page)
-        return page
-
-    def close(self) -> None:
-        for context in self.contexts.values():
-            context.close()
-
-
-def _state(runtime: Runtime, consultation_id: int) -> Consultation:
-    with Session(runtime.db) as session:
-        found = session.get(Consultation, consultation_id)
-        assert found is not None
-        return found
-
-
 @pytest.mark.parametrize("walk", WALKS, ids=[w.workflow for w in WALKS])
 def test_each_definition_goes_from_draft_to_its_implementation_plan_through_staff_forms(
     walk: Walk,
@@ -147,23 +79,13 @@ def test_each_definition_goes_from_draft_to_its_implementation_plan_through_staf
     title = f"Quy chế thực hiện dân chủ ({walk.workflow})"
 
     # The legal officer: a new draft, previewed then saved.
-    page = desk.go("tuphap", "/staff/consultations/new")
-    page.locator("#workflow").select_option(walk.workflow)
-    page.locator("#title").fill(title)
-    page.locator("#articles").fill(ARTICLES)
-    page.get_by_role("button", name="Xem trước cấu trúc").click()
-    expect(page.locator("#draft-preview")).to_contain_text("2 điều")
-    desk.check(page)
-    page.get_by_role("button", name="Lưu dự thảo").click()
-    expect(page).to_have_url(re.compile(r"/staff/consultations/\d+$"))
-    desk.check(page)
-    consultation_id = int(page.url.rsplit("/", 1)[-1])
-    assert _state(runtime, consultation_id).workflow_id == walk.workflow
+    consultation_id = desk.draft("tuphap", walk.workflow, title, ARTICLES)
+    assert stored(runtime, consultation_id).workflow_id == walk.workflow
 
     # The Chairman signs the plan; the legal officer posts the draft.
     desk.step("chutich", consultation_id, "sign_plan")
     desk.step("tuphap", consultation_id, "start_posting")
-    assert _state(runtime, consultation_id).state == "consulting"
+    assert stored(runtime, consultation_id).state == "consulting"
 
     # One opinion received on paper, entered by staff; one sent by a citizen.
     page = desk.go("tuphap", f"/staff/consultations/{consultation_id}/opinions/new")
@@ -187,7 +109,7 @@ def test_each_definition_goes_from_draft_to_its_implementation_plan_through_staf
     # The window ends: the clock moves past it and the scheduler's pass closes it.
     clock.set(datetime(2024, 4, 2, 1, 0, tzinfo=UTC))
     scheduler.tick(runtime)
-    assert _state(runtime, consultation_id).state == "synthesis"
+    assert stored(runtime, consultation_id).state == "synthesis"
 
     # Each opinion answered by the roles of the definition's review.
     with Session(runtime.db) as session:
@@ -253,7 +175,7 @@ def test_each_definition_goes_from_draft_to_its_implementation_plan_through_staf
         expect(page.locator(".flash-success")).to_be_visible()
         desk.check(page)
     desk.step(walk.submitter, consultation_id, "submit_synthesis")
-    assert _state(runtime, consultation_id).state == "deciding"
+    assert stored(runtime, consultation_id).state == "deciding"
 
     # The Chairman signs the decision; the clerk uploads its signed copy and publishes it.
     desk.step("chutich", consultation_id, "issue_decision")
@@ -263,20 +185,12 @@ def test_each_definition_goes_from_draft_to_its_implementation_plan_through_staf
                 Document.consultation_id == consultation_id, Document.type == "QĐ"
             )
         ).one()
-    page = desk.go("vanthu", f"/staff/documents/consultations/{consultation_id}")
-    row = page.locator("tr", has_text=decision.symbol)
-    row.locator("summary").click()
-    row.locator("input[type=file]").set_input_files(
-        {"name": "quyet-dinh.pdf", "mimeType": "application/pdf", "buffer": PDF}
-    )
-    row.get_by_role("button", name="Tải lên").click()
-    expect(page.locator(".flash-success")).to_be_visible()
-    desk.check(page)
+    desk.upload_signed_copy("vanthu", consultation_id, decision.symbol)
     desk.step("vanthu", consultation_id, "publish")
     if not walk.union_opinion:  # the commune's council hears the result (Art. 28(5))
         desk.step("chutich", consultation_id, "report_to_council")
     desk.step("chutich", consultation_id, "issue_implementation_plan")
-    assert _state(runtime, consultation_id).state == "in_force"
+    assert stored(runtime, consultation_id).state == "in_force"
 
     # Anyone reads the published decision and the plan.
     public.goto(f"{live_url}/consultations/{consultation_id}")
