@@ -158,11 +158,16 @@ def test_a_huong_uoc_goes_from_draft_to_its_recognition_decision_through_staff_f
     assert f"Số: {decision.symbol}" in recognition
     assert f"Về việc công nhận {title}" in recognition
 
-    # Publishing it is not possible through the staff forms yet: the documents page has no
-    # row (and so no upload) for the recognition decision, and the publish form's button stays
-    # disabled until a signed copy exists, though its "signed digitally" box would satisfy the
-    # guard. The walk ends at the recognition (a gap reported on issue 18).
+    # The clerk publishes it, the decision recorded as signed digitally (no scan uploaded): the
+    # form says what is missing but stays open, since its own box lifts the block.
+    page = desk.go("vanthu", f"/staff/consultations/{cid}/actions/publish")
+    expect(page.locator(".alert-notice")).to_contain_text("ký số")
+    page.locator("form.form button[type=submit]").click()  # the box left unticked: refused
+    expect(page.locator(".flash-error, .alert-error").first).to_contain_text("ký số")
     assert stored(runtime, cid).state == "recognized"
+    desk.step("vanthu", cid, "publish", {"signed_digitally": True})
+    _stage(desk, "vanthu", cid, "Đang thực hiện")
+    assert stored(runtime, cid).state == "in_force"
 
     # Anyone reads the vote's result on the hương ước's page: counts only.
     citizen = browser.new_context(locale="vi-VN")
