@@ -209,9 +209,16 @@ def test_online_answers_are_rate_limited_and_staff_pages_ask_the_can_table(
         assert statuses == [200, 200, 429]
         assert client.get(public).status_code == 200
 
-        # The records clerk keeps neither the register nor the ballots.
+        # The records clerk reads the vote (its tally, its documents) but keeps neither the
+        # register nor the ballots: no form is offered, and an answer sent anyway is refused.
         login(client, "vanthu")
-        assert client.get(f"/staff/consultations/{cid}/ballot").status_code == 403
+        staff_page = f"/staff/consultations/{cid}/ballot"
+        read = client.get(staff_page)
+        assert read.status_code == 200
+        assert 'id="paper-answer"' not in read.get_data(as_text=True)
+        assert f"/staff/consultations/{cid}/households" not in read.get_data(as_text=True)
+        sent = {"csrf_token": csrf(client, "/staff"), "household": "DB004", "option": "agree"}
+        assert client.post(staff_page, data=sent).status_code == 403
         api = Api(client)
         refused = client.post(
             f"/api/v1/consultations/{cid}/households",

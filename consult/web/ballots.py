@@ -17,7 +17,7 @@ from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField, TextAreaField
 
-from consult import scope
+from consult import permissions, scope
 from consult.calendar.dates import parse_dmy, zone
 from consult.documents import ballots as ballot_documents
 from consult.documents.render import DOCX_MIME
@@ -89,14 +89,19 @@ def _staff_page(item: Consultation, form: PaperAnswerForm, status: int = 200) ->
         households=ballots.households_of(session, ballot) if ballot else [],
         by_village=households.counts_by_village(session, item.organization_id),
         recognized=ballots.has_recognition(session, item.id),
+        may_record=permissions.allows_on(scope.current_actor(), Can.RECORD_BALLOTS, item),
+        may_import=permissions.allows_on(scope.current_actor(), Can.KEEP_HOUSEHOLDS, item),
     ), status
 
 
 @bp.route("/consultations/<int:consultation_id>/ballot", methods=["GET", "POST"])
 def ballot(consultation_id: int) -> Any:
-    """The household vote: the register, the answers on paper or at a meeting, the tally."""
+    """The household vote: the register, the answers on paper or at a meeting, the tally. Every
+    staff member reads it (the Chairman signs from its documents); who records ballots also
+    imports the register and enters answers."""
     runtime, now, actor = scope.runtime(), scope.now(), scope.current_actor()
-    item = consultations.for_staff(scope.db(), consultation_id, actor, Can.RECORD_BALLOTS)
+    need = Can.RECORD_BALLOTS if request.method == "POST" else Can.READ_STAFF_FILE
+    item = consultations.for_staff(scope.db(), consultation_id, actor, need)
     form = PaperAnswerForm()
     is_open = _choices(item, form)
     if request.method == "GET":
