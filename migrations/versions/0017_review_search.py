@@ -14,6 +14,7 @@ Create Date: 2026-12-03 12:00:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0017_review_search'
@@ -31,9 +32,23 @@ def upgrade() -> None:
     )
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    # In `public`, whatever the search path (a schema per test, a schema per tenant): the
+    # operator class is named with the schema the extension lives in, so the index is made in
+    # any schema of the database.
+    op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+    schema = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT n.nspname FROM pg_extension e "
+                "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+            )
+        )
+        .scalar_one()
+    )
     op.execute(
-        "CREATE INDEX ix_comment_search_trgm ON comment USING gin (search_text gin_trgm_ops)"
+        "CREATE INDEX ix_comment_search_trgm ON comment "
+        f'USING gin (search_text "{schema}".gin_trgm_ops)'
     )
 
 
