@@ -91,17 +91,17 @@ def client_key() -> str:
     mixes the secret key, the day, the client address and its user agent, so the hash cannot
     be reversed into an address without the secret, and it changes every day."""
     day = now().date().isoformat()
-    environ = request.environ
-    material = "\x1f".join(
-        (day, environ.get("REMOTE_ADDR") or _NO_ADDRESS, environ.get("HTTP_USER_AGENT", ""))
-    )
+    agent = request.environ.get("HTTP_USER_AGENT", "")
+    material = "\x1f".join((day, client_address(), agent))
     keyed = _keyed(str(current_app.config["SECRET_KEY"])).copy()
     keyed.update(material.encode("utf-8"))
     return keyed.hexdigest()
 
 
-_NO_ADDRESS = "127.0.0.1"
-"""What stands for a client without an address (as flask-limiter's ``get_remote_address``)."""
+def client_address() -> str:
+    """The client's address, ``127.0.0.1`` when it has none (as flask-limiter's
+    ``get_remote_address``): what the limits on public writes count per."""
+    return request.environ.get("REMOTE_ADDR") or "127.0.0.1"
 
 
 @lru_cache(maxsize=4)

@@ -92,7 +92,7 @@ def public_write(view: F) -> F:
 
 def _count_public_write(name: str) -> None:
     strategy = limiter.limiter
-    address = request.remote_addr or "127.0.0.1"  # as flask-limiter's get_remote_address
+    address = scope.client_address()
     for limit in _limits(public_write_limit()):
         if not strategy.hit(limit, address, name):
             reset_at, _remaining = strategy.get_window_stats(limit, address, name)

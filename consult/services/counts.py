@@ -51,6 +51,14 @@ _S = OpinionCount.__table__  # type: ignore[attr-defined]
 _M = OpinionCountMark.__table__  # type: ignore[attr-defined]
 _GROUP = (_C.c.consultation_id, _C.c.article_id, _C.c.locality, _C.c.channel, _C.c.disposition)
 _TALLY = (func.count(), func.coalesce(func.sum(_C.c.represents), 0))
+
+
+def _grouped(*where: Any) -> Any:
+    """The opinions ``where`` selects, counted per consultation, article, village, channel and
+    disposition: the rows :func:`_add` takes."""
+    return select(*_GROUP, *_TALLY).where(*where).group_by(*_GROUP)
+
+
 _of_consultation = _C.c.consultation_id + 0
 """The consultation of an opinion in the tail's filter, as an expression no index serves: the
 tail is read by a range of the primary key (``id > mark``), never through an index by
@@ -106,8 +114,8 @@ def _store(connection: Connection | Session, buckets: dict[int, Buckets]) -> Non
     ]
     if not rows:
         return
-    dialect = connection.get_bind().dialect.name if isinstance(connection, Session) else None
-    insert = upsert(dialect or connection.dialect.name)(_S)  # type: ignore[union-attr]
+    bind = connection.get_bind() if isinstance(connection, Session) else connection
+    insert = upsert(bind.dialect.name)(_S)
     statement = insert.on_conflict_do_update(
         index_elements=["consultation_id", "dimension", "key"],
         set_={
@@ -142,11 +150,7 @@ _WITH_MARK = union_all(
         literal(0),
     ).where(_M.c.id == 1),
 )
-_TAIL = (
-    select(*_GROUP, *_TALLY)
-    .where(_C.c.id > bindparam("mark"), _of_consultation == bindparam("cid"))
-    .group_by(*_GROUP)
-)
+_TAIL = _grouped(_C.c.id > bindparam("mark"), _of_consultation == bindparam("cid"))
 _ARTICLES = Prepared(
     union_all(
         select(_S.c.key, _S.c.opinions).where(
@@ -286,9 +290,7 @@ def _fold(connection: Connection) -> tuple[int, bool, bool]:
     upto = min(settled, counted_to + BATCH)
     done = 0
     if upto > counted_to:  # the tail's rows of every consultation, by a range of the key
-        rows = connection.execute(
-            select(*_GROUP, *_TALLY).where(_C.c.id > counted_to, _C.c.id <= upto).group_by(*_GROUP)
-        ).all()
+        rows = connection.execute(_grouped(_C.c.id > counted_to, _C.c.id <= upto)).all()
         found: dict[int, Buckets] = {}
         _add(found, rows)
         _store(connection, found)
@@ -330,11 +332,7 @@ def changing(session: Session, comment_ids: list[int]) -> Iterator[None]:
         yield
         return
     counted = [i for i in ids if i <= counted_to]
-    grouped = (
-        select(*_GROUP, *_TALLY)
-        .where(_C.c.id.in_(bindparam("ids", expanding=True)))
-        .group_by(*_GROUP)
-    )
+    grouped = _grouped(_C.c.id.in_(bindparam("ids", expanding=True)))
     before = session.execute(grouped, {"ids": counted}).all()
     yield
     session.flush()

@@ -213,10 +213,16 @@ def consultation_page(
     found: dict[int | None, int],
 ) -> str:
     key: tuple[Any, ...] = ("public-file", consultation_id, page, version.file)
-    part = page_cache.memo(key, lambda: public_file(consultation_id, page))
+    built: list[PublicFile] = []
+
+    def build() -> PublicFile:
+        built.append(public_file(consultation_id, page))
+        return built[-1]
+
+    part = page_cache.memo(key, build)
     if part.published:  # the responses shown change with the opinions entered too
         key = (*key, version.last_opinion)
-        part = page_cache.memo(key, lambda: public_file(consultation_id, page))
+        part = page_cache.memo(key, lambda: built[-1] if built else build())
     filters.show_organization(part.organization)
     fields = {name: getattr(part, name) for name in PublicFile.__dataclass_fields__}
     pieces = page_cache.memo(
