@@ -17,7 +17,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     ``test_config`` overrides settings (``database_url``…) and may carry ``clock``, a
     callable returning the current aware UTC instant, for tests that move time.
     """
-    from consult import errorhandlers, extensions, web
+    from consult import errorhandlers, extensions, front, web
     from consult.api import init_app as init_api
     from consult.i18n import ensure_catalogs
     from consult.runtime import build_runtime
@@ -65,4 +65,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     web.init_app(app)
     init_api(app)
     errorhandlers.init_app(app)
+    front.init_app(app)
     return app

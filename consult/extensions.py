@@ -43,8 +43,12 @@ def select_locale() -> str:
 
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or request.cookies.get("lang")
-    if chosen in languages:
-        return str(chosen)
-    if request.path.startswith("/api/"):
+    if chosen not in languages and request.path.startswith("/api/"):
         return request.accept_languages.best_match(languages) or languages[0]
-    return str(languages[0])
+    return page_language(languages, chosen)
+
+
+def page_language(languages: list[str], chosen: str | None) -> str:
+    """A page's language: the one chosen (``?lang=``, cookie ``lang``) if consult has it,
+    else the first of the installation's languages."""
+    return str(chosen) if chosen in languages else str(languages[0])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import MAXYEAR, MINYEAR, date, datetime
 from functools import lru_cache
@@ -90,10 +90,14 @@ def client_key() -> str:
     """Who sent the request, as a keyed hash only: the raw address is never stored. The key
     mixes the secret key, the day, the client address and its user agent, so the hash cannot
     be reversed into an address without the secret, and it changes every day."""
-    day = now().date().isoformat()
-    agent = request.environ.get("HTTP_USER_AGENT", "")
-    material = "\x1f".join((day, client_address(), agent))
-    keyed = _keyed(str(current_app.config["SECRET_KEY"])).copy()
+    return client_key_of(request.environ, str(current_app.config["SECRET_KEY"]), now())
+
+
+def client_key_of(environ: Mapping[str, Any], secret: str, instant: datetime) -> str:
+    """:func:`client_key` of a WSGI environ, for a path answered before Flask's request."""
+    agent = environ.get("HTTP_USER_AGENT", "")
+    material = "\x1f".join((instant.date().isoformat(), address_of(environ), agent))
+    keyed = _keyed(secret).copy()
     keyed.update(material.encode("utf-8"))
     return keyed.hexdigest()
 
@@ -101,7 +105,12 @@ def client_key() -> str:
 def client_address() -> str:
     """The client's address, ``127.0.0.1`` when it has none (as flask-limiter's
     ``get_remote_address``): what the limits on public writes count per."""
-    return request.environ.get("REMOTE_ADDR") or "127.0.0.1"
+    return address_of(request.environ)
+
+
+def address_of(environ: Mapping[str, Any]) -> str:
+    """:func:`client_address` of a WSGI environ."""
+    return str(environ.get("REMOTE_ADDR") or "127.0.0.1")
 
 
 @lru_cache(maxsize=4)

@@ -72,6 +72,10 @@ def ratelimit_off() -> bool:
     return not current_app.config.get("RATELIMIT_ENABLED", True)
 
 
+COUNTED = "consult.public_write_counted"
+"""Set in the environ of a request whose public write :mod:`consult.front` counted already."""
+
+
 def public_write(view: F) -> F:
     """The limits on public writes per client address (``CONSULT_RATELIMIT``) on a view, each
     view counted on its own; 429 with ``Retry-After`` past one. Nothing when limits are off.
@@ -79,21 +83,26 @@ def public_write(view: F) -> F:
     Counted straight in flask-limiter's strategy and storage (memory, or Redis shared by the
     workers; ``limiter.reset()`` clears them): its own resolution of a view's limits on every
     request cost a citizen's opinion more than validating and storing it."""
-    name = f"{view.__module__}.{view.__name__}"
+    name = limit_name(view)
 
     @wraps(view)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        if current_app.config.get("RATELIMIT_ENABLED", True):
-            _count_public_write(name)
+        if current_app.config.get("RATELIMIT_ENABLED", True) and not request.environ.get(COUNTED):
+            count_public_write(public_write_limit(), name, scope.client_address())
         return view(*args, **kwargs)
 
     return cast(F, checked)
 
 
-def _count_public_write(name: str) -> None:
+def limit_name(view: Callable[..., Any]) -> str:
+    """The name a view's public writes are counted under."""
+    return f"{view.__module__}.{view.__name__}"
+
+
+def count_public_write(limits: str, name: str, address: str) -> None:
+    """Count one public write of ``address`` to the view ``name``; 429 past a limit."""
     strategy = limiter.limiter
-    address = scope.client_address()
-    for limit in _limits(public_write_limit()):
+    for limit in _limits(limits):
         if not strategy.hit(limit, address, name):
             reset_at, _remaining = strategy.get_window_stats(limit, address, name)
             wait = max(1, math.ceil(reset_at - time.time()))

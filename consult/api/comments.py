@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from flask import Response, request
+from sqlalchemy import Engine
 
 from consult import permissions, scope
 from consult.api import present
@@ -39,11 +41,21 @@ def comment_create(data: dict[str, Any], id: int) -> Response:
     """Send an opinion (anyone, no account); no name means anonymous
 
     Accepted while the comment window is open; the answer's receipt lets the citizen follow
-    the opinion at GET /receipts/{receipt}.
+    the opinion at GET /receipts/{receipt}. Most are answered before Flask's request, by the
+    same schema, service and answer (:mod:`consult.front`).
     """
+    article, stored = store_opinion(scope.runtime().db, id, data, scope.client_key(), scope.now())
+    body, location = receipt_answer(request.script_root, id, article, stored)
+    return Response(body, 201, {"Location": location}, mimetype="application/json")
+
+
+def store_opinion(
+    engine: Engine, id: int, data: dict[str, Any], client: str, now: datetime
+) -> tuple[str | None, intake.Stored]:
+    """A citizen's opinion online, as :data:`COMMENT_IN` loaded it: stored, or refused."""
     article = data["article"] or None
     stored = intake.receive(
-        scope.runtime().db,
+        engine,
         id,
         intake.CommentInput(
             body=data["body"],
@@ -53,16 +65,19 @@ def comment_create(data: dict[str, Any], id: int) -> Response:
             article=article,
             clause=data["clause"],
             channel="online",
-            client=scope.client_key(),
+            client=client,
         ),
-        scope.now(),
+        now,
     )
-    return receipt_answer(id, article, stored)
+    return article, stored
 
 
-def receipt_answer(id: int, article: str | None, stored: intake.Stored) -> Response:
-    """The 201 answer: :class:`ReceiptOut`'s fields, written as its dump and ``jsonify`` would
-    write them (keys sorted), without either's work; every citizen's opinion ends here."""
+def receipt_answer(
+    script_root: str, id: int, article: str | None, stored: intake.Stored
+) -> tuple[str, str]:
+    """The 201 answer's body and ``Location``: :class:`ReceiptOut`'s fields, written as its
+    dump and ``jsonify`` would write them (keys sorted), without either's work; every
+    citizen's opinion ends here."""
     body = json.dumps(
         {
             "article": article,
@@ -72,8 +87,7 @@ def receipt_answer(id: int, article: str | None, stored: intake.Stored) -> Respo
         },
         sort_keys=True,
     )
-    location = f"{request.script_root}{RECEIPTS}{stored.receipt}"  # codes need no quoting
-    return Response(body + "\n", 201, {"Location": location}, mimetype="application/json")
+    return body + "\n", f"{script_root}{RECEIPTS}{stored.receipt}"  # codes need no quoting
 
 
 @bp.route("/receipts/<receipt>", tags=["comments"])

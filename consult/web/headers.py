@@ -63,5 +63,12 @@ def secure(response: Response) -> Response:
     return response
 
 
+def public(production: bool) -> list[tuple[str, str]]:
+    """The headers :func:`secure` gives a public answer that sets none of them, for a path
+    answered before Flask's request (:mod:`consult.web.front`)."""
+    added = [(name, value) for _key, name, value in _HEADERS]
+    return [*added, ("Strict-Transport-Security", HSTS)] if production else added
+
+
 def init_app(app: Flask) -> None:
     app.after_request(secure)

@@ -19,10 +19,10 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
-from flask import Response, current_app, request
+from flask import Flask, Response, current_app, request
 
 MAX_PAGES = 256
 _MISSING = object()
@@ -42,9 +42,14 @@ class Pages:
 
 
 def _pages() -> Pages:
-    pages = current_app.extensions.get("consult_pages")
+    return pages_of(current_app)
+
+
+def pages_of(app: Flask) -> Pages:
+    """The app's :class:`Pages`, made on first use."""
+    pages = app.extensions.get("consult_pages")
     if pages is None:
-        pages = current_app.extensions.setdefault("consult_pages", Pages())
+        pages = app.extensions.setdefault("consult_pages", Pages())
     assert isinstance(pages, Pages)
     return pages
 
@@ -68,19 +73,30 @@ def memo(key: Hashable, build: Callable[[], T]) -> T:
     return built
 
 
-def anonymous() -> bool:
+def anonymous(cookies: Mapping[str, str] | None = None) -> bool:
     """The request carries no cookie but the language: nothing personal in the page."""
-    return all(name == "lang" for name in request.cookies)
+    return all(name == "lang" for name in (request.cookies if cookies is None else cookies))
+
+
+def kept(pages: Pages, key: Hashable) -> tuple[str, bytes] | None:
+    """The page kept for ``key`` (its ``ETag`` and body), if any."""
+    with pages.lock:
+        found = pages.entries.get(key)
+        if found is not None:
+            pages.entries.move_to_end(key)
+    return found
+
+
+def answer_headers(etag: str) -> list[tuple[str, str]]:
+    """A kept page's own headers (the app adds the security headers to every answer)."""
+    return [("ETag", f'"{etag}"'), ("Cache-Control", CACHE_CONTROL), ("Vary", "Cookie")]
 
 
 def page(key: Hashable, render: Callable[[], str]) -> Response:
     """The page for ``key``: from the cache, ``304`` when the client holds it, or rendered
     (and kept). Callers pass a key that includes every input of the page."""
     pages = _pages()
-    with pages.lock:
-        found = pages.entries.get(key)
-        if found is not None:
-            pages.entries.move_to_end(key)
+    found = kept(pages, key)
     if found is None:
         body = render().encode()
         etag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
@@ -94,7 +110,5 @@ def page(key: Hashable, render: Callable[[], str]) -> Response:
         response = current_app.response_class(status=304)
     else:
         response = current_app.response_class(body, mimetype="text/html")
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    response.headers["Vary"] = "Cookie"
+    response.headers.extend(answer_headers(etag))
     return response

@@ -126,8 +126,9 @@ def set_language(lang: str) -> Response:
 def consultation(consultation_id: int) -> str | Response:
     """Two statements however many opinions: the version of what the page shows, then (when
     the page is not in the cache) the counts per article. The rest changes only with staff
-    actions and is read once per version of it (:func:`public_file`)."""
-    page = max(request.args.get("page", 1, type=scope.page_number) or 1, 1)
+    actions and is read once per version of it (:func:`public_file`). A citizen's view of a
+    page already kept is answered before Flask's request (:mod:`consult.front`)."""
+    page = page_of(request.args.get("page"))
     with driver(scope.runtime().db) as connection:
         version = consultations.public_version(connection, consultation_id, scope.now())
         if version is None or not consultations.is_public_state(version.state):
@@ -139,8 +140,23 @@ def consultation(consultation_id: int) -> str | Response:
 
         if not page_cache.anonymous():
             return render()
-        key = ("consultation", consultation_id, page, current_language(), version)
+        key = page_key(consultation_id, page, current_language(), version)
         return page_cache.page(key, render)
+
+
+def page_of(argument: str | None) -> int:
+    """The page a ``?page=`` argument asks for: 1 when it is missing or not a page number."""
+    try:
+        return max(scope.page_number(argument), 1) if argument is not None else 1
+    except ValueError:
+        return 1
+
+
+def page_key(
+    consultation_id: int, page: int, language: str, version: consultations.PublicVersion
+) -> tuple[Any, ...]:
+    """What a citizen's view of the page depends on: the page cache's key."""
+    return ("consultation", consultation_id, page, language, version)
 
 
 @dataclass(frozen=True)
