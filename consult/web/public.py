@@ -228,6 +228,9 @@ def consultation_page(
     version: consultations.PublicVersion,
     found: dict[int | None, int],
 ) -> str:
+    """The page with the counts of now: its body (all but the header and footer) is rendered
+    once per version of what it shows, language and day (:func:`body_pieces`); a view puts
+    the counts in and renders the header."""
     key: tuple[Any, ...] = ("public-file", consultation_id, page, version.file)
     built: list[PublicFile] = []
 
@@ -240,40 +243,45 @@ def consultation_page(
         key = (*key, version.last_opinion)
         part = page_cache.memo(key, lambda: built[-1] if built else build())
     filters.show_organization(part.organization)
-    fields = {name: getattr(part, name) for name in PublicFile.__dataclass_fields__}
     pieces = page_cache.memo(
-        ("public-draft", consultation_id, version.file, current_language()),
-        lambda: draft_pieces(part),
+        ("public-body", *key, version.day, current_language()),
+        lambda: body_pieces(part, page),
     )
     return render_template(
         "public/consultation.html",
-        **fields,
-        draft=draft_html(pieces, found),
-        page=page,
-        download_url=download_url,
+        consultation=part.consultation,
+        body=with_counts(pieces, found),
     )
 
 
 COUNT_MARK = "\x00"
-"""Where an article's count goes in the draft's rendered HTML (never in escaped text)."""
+"""Where an article's count goes in the rendered HTML (never in escaped text)."""
 
 
-def draft_pieces(part: PublicFile) -> list[str]:
-    """The draft's articles rendered (``public/_draft.html``), split at each count's mark:
-    text, article id, text, article id… The most of the page's work, done once per version
-    of its parts and language."""
-    html = render_template(
+def body_pieces(part: PublicFile, page: int) -> list[str]:
+    """The page's body rendered (``public/_consultation_body.html``, the draft's articles
+    from ``public/_draft.html``), split at each count's mark: text, article id, text,
+    article id… The most of the page's work, done once per version of it."""
+    draft = render_template(
         "public/_draft.html",
         consultation=part.consultation,
         chapters=part.chapters,
         open_window=part.open_window,
         count_mark=lambda article_id: Markup(f"{COUNT_MARK}{article_id}{COUNT_MARK}"),
     )
-    return html.strip().split(COUNT_MARK)
+    fields = {name: getattr(part, name) for name in PublicFile.__dataclass_fields__}
+    html = render_template(
+        "public/_consultation_body.html",
+        **fields,
+        draft=Markup(draft.strip()),
+        page=page,
+        download_url=download_url,
+    )
+    return html.split(COUNT_MARK)
 
 
-def draft_html(pieces: list[str], found: dict[int | None, int]) -> Markup:
-    """The draft's articles with each one's count of opinions now."""
+def with_counts(pieces: list[str], found: dict[int | None, int]) -> Markup:
+    """The body with each article's count of opinions now."""
     label = get_template_attribute("public/_draft.html", "count_label")
     labels: dict[int, str] = {}
     out = []
