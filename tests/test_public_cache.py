@@ -8,10 +8,15 @@ import re
 from html import unescape
 
 from flask.testing import FlaskClient
+from sqlmodel import select
 
+from consult.db import write_session
+from consult.models import Comment
 from consult.runtime import Runtime
-from consult.services import intake
-from tests.helpers import WINDOW_ENDS, Clock, login, take
+from consult.scheduler import tick
+from consult.services import answers, intake
+from consult.web.public import RESPONSES_PER_PAGE
+from tests.helpers import MORNING_AFTER_WINDOW, WINDOW_ENDS, Clock, actor, login, take
 
 
 def text(response: object) -> str:
@@ -72,3 +77,33 @@ def test_staff_pages_are_not_cached_for_citizens(
     login(client, "tuphap")
     staff_view = client.get(f"/consultations/{open_id}")
     assert staff_view.status_code == 200 and "ETag" not in staff_view.headers
+
+
+def test_the_published_responses_page_through_links_of_their_own(
+    client: FlaskClient, runtime: Runtime, open_id: int, clock: Clock
+) -> None:
+    """The body is rendered once for every reader: its pager links carry the page only,
+    never another reader's query arguments."""
+    for n in range(RESPONSES_PER_PAGE + 5):
+        intake.receive(runtime.db, open_id, intake.CommentInput(body=f"Ý kiến số {n}."), clock())
+    clock.set(MORNING_AFTER_WINDOW)
+    tick(runtime)
+    with write_session(runtime.db) as session:
+        ids = [c.id for c in session.exec(select(Comment).where(Comment.consultation_id == open_id))]
+        answers.dispose(
+            session,
+            runtime.engine,
+            open_id,
+            [i for i in ids if i is not None],
+            actor(session, "tuphap"),
+            clock(),
+            disposition="out_of_scope",
+            response="Cảm ơn ý kiến.",
+        )
+    take(runtime, open_id, "submit_synthesis", "mttq")
+    odd = client.get(f"/consultations/{open_id}?page=1&ref=zalo")
+    assert f"/consultations/{open_id}?page=2" in odd.get_data(as_text=True)
+    assert "ref=zalo" not in odd.get_data(as_text=True)
+    second = client.get(f"/consultations/{open_id}?page=2").get_data(as_text=True)
+    assert second.count("Ý kiến số") == 5 and "ref=zalo" not in second
+    assert f'href="/consultations/{open_id}?page=1"' in second
