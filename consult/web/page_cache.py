@@ -7,7 +7,8 @@ the database on every request (:func:`consult.services.consultations.public_vers
 cheap query), so a new opinion or a staff action in any process shows on the next view in
 every process — nothing to invalidate, no stale page; an old version simply ages out of the
 bounded LRU. The same key is the page's ``ETag``, so a browser or nginx revalidating with
-``If-None-Match`` gets ``304 Not Modified`` without a render.
+``If-None-Match`` gets ``304 Not Modified`` without a render. A kept page is answered by
+:mod:`consult.front` before Flask's request handling (:func:`kept`, :func:`answer_headers`).
 
 A dictionary with an LRU bound rather than Flask-Caching: the key already does the
 invalidation, the entries are per process (gunicorn's sync workers), and the lookup is the
