@@ -14,7 +14,7 @@ by the product's functions (``search_text`` by :func:`consult.text.fold`, receip
 :func:`consult.services.intake.receipt_of`, unique: a bijection of the row number). The
 comment table's secondary indexes and foreign keys are dropped during ``COPY`` and rebuilt
 after, then ``VACUUM ANALYZE``; the opinions are counted into the summary as the scheduler's
-first pass would (:func:`fold`). Prints the load time and peak RSS, then the measurements
+first pass would (:func:`count_loaded`). Prints the load time and peak RSS, then the measurements
 (:mod:`national_measure`). The database is kept; drop it with
 ``dropdb -h 127.0.0.1 -U root national10m``.
 """
@@ -307,7 +307,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def fold(url: str) -> None:
+def count_loaded(url: str) -> None:
     """What the scheduler's first pass does with the opinions loaded: count them into the
     summary (:func:`consult.services.counts.refresh`, batches of 200,000). Until then every
     view would count the whole tail above the mark."""
@@ -340,7 +340,7 @@ def main() -> None:
             f"peak RSS {peak_rss_mb():.0f} MB, load average {os.getloadavg()[0]:.1f}",
             flush=True,
         )
-        fold(url)
+        count_loaded(url)
     if not args.load_only:
         from national_measure import measure
 

@@ -89,7 +89,9 @@ def test_the_published_responses_page_through_links_of_their_own(
     clock.set(MORNING_AFTER_WINDOW)
     tick(runtime)
     with write_session(runtime.db) as session:
-        ids = [c.id for c in session.exec(select(Comment).where(Comment.consultation_id == open_id))]
+        ids = [
+            c.id for c in session.exec(select(Comment).where(Comment.consultation_id == open_id))
+        ]
         answers.dispose(
             session,
             runtime.engine,
@@ -107,3 +109,23 @@ def test_the_published_responses_page_through_links_of_their_own(
     second = client.get(f"/consultations/{open_id}?page=2").get_data(as_text=True)
     assert second.count("Ý kiến số") == 5 and "ref=zalo" not in second
     assert f'href="/consultations/{open_id}?page=1"' in second
+
+
+def test_the_header_kept_for_readers_never_hides_a_message_or_a_login(
+    client: FlaskClient, open_id: int
+) -> None:
+    """A reader with a cookie (the form's session) gets the page rendered with its counts
+    but the header and footer kept: never a flashed message lost, never a staff header."""
+    page = f"/consultations/{open_id}"
+    client.set_cookie("session", "")  # a cookie: the page is rendered, not answered whole
+    plain = client.get(page).get_data(as_text=True)
+    assert "Cán bộ đăng nhập" in plain and "ETag" not in client.get(page).headers
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Đã nhận ý kiến của bạn.")]
+    flashed = client.get(page).get_data(as_text=True)
+    assert "Đã nhận ý kiến của bạn." in flashed
+    assert "Đã nhận ý kiến của bạn." not in client.get(page).get_data(as_text=True)  # once
+    login(client, "tuphap")
+    staff = client.get(page).get_data(as_text=True)
+    assert "Đăng xuất" in staff and "Cán bộ đăng nhập" not in staff
+    assert client.get(f"{page}?page=1").get_data(as_text=True).count("Đăng xuất") == 1

@@ -18,12 +18,14 @@ hot path of a page under a surge.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, session
+from flask_login import current_user
 
 MAX_PAGES = 256
 _MISSING = object()
@@ -77,6 +79,21 @@ def memo(key: Hashable, build: Callable[[], T]) -> T:
 def anonymous(cookies: Mapping[str, str] | None = None) -> bool:
     """The request carries no cookie but the language: nothing personal in the page."""
     return all(name == "lang" for name in (request.cookies if cookies is None else cookies))
+
+
+PLAIN_QUERY = re.compile(rb"(page=[0-9]{1,7})?")
+
+
+def plain_reader() -> bool:
+    """Not logged in, no message waiting to be shown, and no argument but ``page``: the
+    header and footer of a public page are the same for every such reader (a citizen with
+    the form's session cookie too), so they may be rendered once and kept (:func:`memo`).
+    Other arguments make other pages, each rendered as it comes instead of filling the memo."""
+    return (
+        PLAIN_QUERY.fullmatch(request.query_string) is not None
+        and not current_user.is_authenticated
+        and not session.get("_flashes")
+    )
 
 
 def kept(pages: Pages, key: Hashable) -> tuple[str, bytes] | None:

@@ -243,15 +243,21 @@ def consultation_page(
         key = (*key, version.last_opinion)
         part = page_cache.memo(key, lambda: built[-1] if built else build())
     filters.show_organization(part.organization)
-    pieces = page_cache.memo(
-        ("public-body", *key, version.day, current_language()),
-        lambda: body_pieces(part, page),
+    key = (*key, version.day, current_language())
+    pieces = page_cache.memo(("public-body", *key), lambda: body_pieces(part, page))
+    body = with_counts(pieces, found)
+    if not page_cache.plain_reader():
+        return render_template(
+            "public/consultation.html", consultation=part.consultation, body=body
+        )
+    # Not logged in, nothing flashed: the header and footer are everyone's; rendered once.
+    around = page_cache.memo(
+        ("public-around", *key, request.query_string),
+        lambda: render_template(
+            "public/consultation.html", consultation=part.consultation, body=Markup(COUNT_MARK)
+        ).split(COUNT_MARK),
     )
-    return render_template(
-        "public/consultation.html",
-        consultation=part.consultation,
-        body=with_counts(pieces, found),
-    )
+    return Markup(around[0]) + body + Markup(around[1])
 
 
 COUNT_MARK = "\x00"
