@@ -135,8 +135,8 @@ class Front:
         environ["wsgi.input"] = io.BytesIO(raw)  # should Flask answer, it reads the body again
         data = comments.COMMENT_IN.load(cleaned(json.loads(raw)))
         now = self.runtime.now()
-        if self.config.get("RATELIMIT_ENABLED", True):
-            limits = str(self.config["PUBLIC_WRITE_LIMIT"])
+        limits = auth.public_write_limit_of(self.config)
+        if limits:
             auth.count_public_write(limits, self.limit, scope.address_of(environ))
             environ[auth.COUNTED] = True  # counted once, whoever answers
         client = scope.client_key_of(environ, str(self.config["SECRET_KEY"]), now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from functools import lru_cache, wraps
 from typing import Any, TypeVar, cast
@@ -63,9 +63,15 @@ def staff_only(view: F) -> F:
 
 def public_write_limit() -> str:
     """The limit on public writes per client address (``CONSULT_RATELIMIT``); none when off."""
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
+    return public_write_limit_of(current_app.config)
+
+
+def public_write_limit_of(config: Mapping[str, Any]) -> str:
+    """:func:`public_write_limit` of an app's config, for a path answered before Flask's
+    request (:mod:`consult.front`)."""
+    if not config.get("RATELIMIT_ENABLED", True):
         return ""
-    return str(current_app.config["PUBLIC_WRITE_LIMIT"])
+    return str(config["PUBLIC_WRITE_LIMIT"])
 
 
 def ratelimit_off() -> bool:
@@ -87,8 +93,9 @@ def public_write(view: F) -> F:
 
     @wraps(view)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        if current_app.config.get("RATELIMIT_ENABLED", True) and not request.environ.get(COUNTED):
-            count_public_write(public_write_limit(), name, scope.client_address())
+        limits = public_write_limit()
+        if limits and not request.environ.get(COUNTED):
+            count_public_write(limits, name, scope.client_address())
         return view(*args, **kwargs)
 
     return cast(F, checked)

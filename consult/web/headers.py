@@ -65,7 +65,7 @@ def secure(response: Response) -> Response:
 
 def public(production: bool) -> list[tuple[str, str]]:
     """The headers :func:`secure` gives a public answer that sets none of them, for a path
-    answered before Flask's request (:mod:`consult.web.front`)."""
+    answered before Flask's request (:mod:`consult.front`)."""
     added = [(name, value) for _key, name, value in _HEADERS]
     return [*added, ("Strict-Transport-Security", HSTS)] if production else added
 
